@@ -1,0 +1,275 @@
+using System.Buffers;
+
+namespace Fdt.Protocol.Mux;
+
+/// <summary>
+/// Serialises frames from every stream onto the transport. Frames are encoded into a pooled batch
+/// buffer; whichever caller finds the writer idle starts the flush loop, and frames queued while a
+/// transport write is in flight go out together in the next one (one syscall for many frames under
+/// load, an immediate write when idle). Data frames wait while the queue is above the high
+/// watermark; control frames never wait, so window updates and pings cannot deadlock behind data.
+/// The batch buffer is returned to the pool whenever the queue empties.
+/// </summary>
+internal sealed class FrameWriter
+{
+    private const int InitialBufferSize = 16 * 1024;
+
+    private readonly Stream _transport;
+    private readonly int _highWatermark;
+    private readonly Action<Exception> _onFailure;
+    private readonly Lock _lock = new();
+
+    private byte[]? _buffer;
+    private int _count;
+    private bool _flushing;
+    private Exception? _failure;
+    private List<TaskCompletionSource>? _spaceWaiters;
+    private TaskCompletionSource? _idle;
+
+    public FrameWriter(Stream transport, int highWatermark, Action<Exception> onFailure)
+    {
+        _transport = transport;
+        _highWatermark = highWatermark;
+        _onFailure = onFailure;
+    }
+
+    /// <summary>Bytes encoded and not yet handed to the transport (for metrics and tests).</summary>
+    public int QueuedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>Queues a frame without payload. Never waits; dropped silently once the writer failed.</summary>
+    public void WriteControl(FrameHeader header)
+    {
+        if (EnqueueControl(header))
+        {
+            StartFlush();
+        }
+    }
+
+    /// <summary>
+    /// Queues a frame without payload but leaves starting the flush to the caller (who calls
+    /// <see cref="StartFlush"/> when this returns true), so frames can be queued in order under
+    /// the caller's lock without writing to the transport while holding it.
+    /// </summary>
+    public bool EnqueueControl(FrameHeader header)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return false;
+            }
+
+            var span = Reserve(FrameHeader.Size);
+            header.WriteTo(span);
+            return StartFlushLocked();
+        }
+    }
+
+    /// <summary>Starts the flush loop after <see cref="EnqueueControl"/> returned true.</summary>
+    public void StartFlush() => _ = FlushLoopAsync();
+
+    /// <summary>Queues a data frame, waiting first while the queue is above the high watermark.</summary>
+    public ValueTask WriteDataAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource? waiter = null;
+        bool start = false;
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return ValueTask.FromException(_failure);
+            }
+
+            if (_count < _highWatermark)
+            {
+                var span = Reserve(FrameHeader.Size + payload.Length);
+                header.WriteTo(span);
+                payload.Span.CopyTo(span[FrameHeader.Size..]);
+                start = StartFlushLocked();
+            }
+            else
+            {
+                waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                (_spaceWaiters ??= []).Add(waiter);
+            }
+        }
+
+        if (waiter is null)
+        {
+            if (start)
+            {
+                _ = FlushLoopAsync();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitForSpaceThenWriteAsync(waiter, header, payload, cancellationToken);
+    }
+
+    /// <summary>Completes when everything queued so far has been written, or the writer failed.</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_lock)
+        {
+            if (!_flushing || _failure is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _idle.Task;
+        }
+    }
+
+    /// <summary>Stops the writer: queued frames are dropped and waiting writers fail with <paramref name="error"/>.</summary>
+    public void Fail(Exception error)
+    {
+        List<TaskCompletionSource>? waiters;
+        TaskCompletionSource? idle;
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            _failure = error;
+            waiters = _spaceWaiters;
+            _spaceWaiters = null;
+            idle = _idle;
+            _idle = null;
+            if (!_flushing && _buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = null;
+                _count = 0;
+            }
+        }
+
+        if (waiters is not null)
+        {
+            foreach (var waiter in waiters)
+            {
+                waiter.TrySetException(error);
+            }
+        }
+
+        idle?.TrySetResult();
+    }
+
+    private async ValueTask WaitForSpaceThenWriteAsync(TaskCompletionSource waiter, FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WriteDataAsync(header, payload, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Span<byte> Reserve(int size)
+    {
+        if (_buffer is null)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(InitialBufferSize, size));
+        }
+        else if (_buffer.Length - _count < size)
+        {
+            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _count + size));
+            _buffer.AsSpan(0, _count).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = grown;
+        }
+
+        var span = _buffer.AsSpan(_count, size);
+        _count += size;
+        return span;
+    }
+
+    private bool StartFlushLocked()
+    {
+        if (_flushing)
+        {
+            return false;
+        }
+
+        _flushing = true;
+        return true;
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        while (true)
+        {
+            byte[]? buffer = null;
+            var count = 0;
+            List<TaskCompletionSource>? waiters = null;
+            TaskCompletionSource? idle = null;
+            lock (_lock)
+            {
+                if (_count == 0 || _failure is not null)
+                {
+                    _flushing = false;
+                    idle = _idle;
+                    _idle = null;
+                    if (_buffer is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(_buffer);
+                        _buffer = null;
+                        _count = 0;
+                    }
+                }
+                else
+                {
+                    buffer = _buffer!;
+                    count = _count;
+                    _buffer = null;
+                    _count = 0;
+                    waiters = _spaceWaiters;
+                    _spaceWaiters = null;
+                }
+            }
+
+            if (buffer is null)
+            {
+                idle?.TrySetResult();
+                return;
+            }
+
+            if (waiters is not null)
+            {
+                foreach (var waiter in waiters)
+                {
+                    waiter.TrySetResult();
+                }
+            }
+
+            try
+            {
+                await _transport.WriteAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
+                await _transport.FlushAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Fail(ex);
+                lock (_lock)
+                {
+                    _flushing = false;
+                }
+
+                _onFailure(ex);
+                return;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net.WebSockets;
+
+namespace Fdt.Protocol.Transport;
+
+/// <summary>
+/// Presents a WebSocket as a byte stream for the mux: every write is one binary message, reads
+/// ignore message boundaries, and a close message reads as end of stream. Text messages are refused.
+/// </summary>
+public sealed class WebSocketByteStream : Stream
+{
+    private readonly WebSocket _webSocket;
+    private int _disposed;
+
+    public WebSocketByteStream(WebSocket webSocket)
+    {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        _webSocket = webSocket;
+    }
+
+    /// <summary>The wrapped WebSocket.</summary>
+    public WebSocket WebSocket => _webSocket;
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            if (_webSocket.State is WebSocketState.CloseReceived or WebSocketState.Closed or WebSocketState.Aborted)
+            {
+                return 0;
+            }
+
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await _webSocket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
+            {
+                return 0;
+            }
+
+            switch (result.MessageType)
+            {
+                case WebSocketMessageType.Close:
+                    return 0;
+                case WebSocketMessageType.Text:
+                    throw new InvalidDataException("A text WebSocket message arrived on the tunnel transport.");
+                default:
+                    if (result.Count > 0 || buffer.Length == 0)
+                    {
+                        return result.Count;
+                    }
+
+                    // An empty binary message carries nothing; read on.
+                    continue;
+            }
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+        => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        => _webSocket.SendAsync(buffer, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count)
+        => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _webSocket.Abort();
+            _webSocket.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
