@@ -298,6 +298,17 @@ public sealed partial class MuxSession : IAsyncDisposable
         {
         }
 
+        // Graceful: the transport's own close (e.g. a WebSocket close frame) follows the GoAway.
+        _writer.Fail(_closedException ?? new MuxSessionClosedException(reason));
+        try
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.TransportDisposeFailed(_logger, ex);
+        }
+
         FinishClose(reason);
         if (_receiveLoop is not null)
         {

@@ -11,6 +11,9 @@ public sealed class WebSocketByteStream : Stream
     private readonly WebSocket _webSocket;
     private int _disposed;
 
+    /// <summary>How long a graceful close waits for the close frame to go out.</summary>
+    public static TimeSpan CloseTimeout { get; } = TimeSpan.FromSeconds(2);
+
     public WebSocketByteStream(WebSocket webSocket)
     {
         ArgumentNullException.ThrowIfNull(webSocket);
@@ -96,6 +99,7 @@ public sealed class WebSocketByteStream : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <summary>Closes at once: the WebSocket is aborted and data not yet sent may be lost.</summary>
     protected override void Dispose(bool disposing)
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -105,5 +109,32 @@ public sealed class WebSocketByteStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Closes gracefully: sends the WebSocket close frame after everything written so far (bounded
+    /// by <see cref="CloseTimeout"/>), so the peer reads all data and then a clean end of stream.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            try
+            {
+                if (_webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    using var timeout = new CancellationTokenSource(CloseTimeout);
+                    await _webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                _webSocket.Abort();
+            }
+
+            _webSocket.Dispose();
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 }

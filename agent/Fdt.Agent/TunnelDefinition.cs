@@ -1,0 +1,18 @@
+using Fdt.Protocol.Control;
+
+namespace Fdt.Agent;
+
+/// <summary>A tunnel the agent asks for.</summary>
+public sealed record TunnelDefinition
+{
+    public TunnelProtocol Protocol { get; init; } = TunnelProtocol.Http;
+
+    /// <summary>Where visitor traffic is forwarded.</summary>
+    public required LocalTarget Target { get; init; }
+
+    /// <summary>The requested name; null asks for a random one.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Host header rule: null keeps the visitor's, "rewrite" uses the local address, anything else is sent as is.</summary>
+    public string? HostHeader { get; init; }
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fdt.Edge;
+
+/// <summary>Settings of the relay edge (configuration section <c>Edge</c>).</summary>
+public sealed record EdgeOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Edge";
+
+    /// <summary>Tunnels are served at <c>NAME.BaseDomain</c>; the base domain itself serves the agent endpoint (and, later, the console and API).</summary>
+    [Required]
+    public string BaseDomain { get; init; } = "localhost";
+
+    /// <summary>Scheme of the public URLs handed to agents.</summary>
+    public string PublicScheme { get; init; } = "http";
+
+    /// <summary>Port shown in public URLs; null or the scheme's default port leaves it out.</summary>
+    public int? PublicPort { get; init; }
+
+    /// <summary>How long a name stays reserved for its agent after the agent's connection is lost.</summary>
+    public TimeSpan NameLeaseGracePeriod { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Tunnels one agent session may hold.</summary>
+    [Range(1, 10_000)]
+    public int MaxTunnelsPerSession { get; init; } = 16;
+
+    /// <summary>Time an agent has to open its control stream and say hello.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time the local service has to send response headers before the visitor gets a 504.</summary>
+    public TimeSpan UpstreamResponseTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Time the edge waits for an agent to answer a new data stream (its local connect included).</summary>
+    public TimeSpan StreamOpenTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Idle HTTP connections to an agent are closed after this long.</summary>
+    public TimeSpan PooledConnectionIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Shortest requested name accepted.</summary>
+    [Range(1, 63)]
+    public int MinNameLength { get; init; } = 3;
+
+    /// <summary>Names nobody may request (in addition to any name that fails DNS label rules).</summary>
+    public IReadOnlyList<string> ReservedNames { get; init; } = ["www", "api", "admin", "app", "console", "dashboard", "edge", "fdt", "mail", "smtp", "status", "static", "assets", "docs", "metrics", "login", "auth"];
+
+    /// <summary>Interval of the mux keepalive pings on agent sessions.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An agent that does not answer a ping within this time is considered gone.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Concurrent streams on one agent session.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxStreamsPerSession { get; init; } = 4096;
+
+    /// <summary>Largest per-stream receive window (flow control grows windows up to this on fast links).</summary>
+    [Range(256 * 1024, 64 * 1024 * 1024)]
+    public int MaxStreamWindow { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Whether the edge sits behind a proxy or load balancer whose X-Forwarded-* headers it may
+    /// believe. When false (the default), visitors' X-Forwarded-* headers are replaced, never extended.
+    /// </summary>
+    public bool TrustForwardedHeaders { get; init; }
+
+    /// <summary>Where leases are persisted so names survive an edge restart; null keeps them in memory only.</summary>
+    public string? LeaseFile { get; init; }
+
+    /// <summary>Suggested delay, sent to agents when the edge drains, before they reconnect.</summary>
+    public TimeSpan DrainReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+}

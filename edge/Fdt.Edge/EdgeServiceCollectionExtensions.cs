@@ -1,0 +1,43 @@
+using Fdt.Edge.Forwarding;
+using Fdt.Edge.Routing;
+using Fdt.Edge.Sessions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fdt.Edge;
+
+/// <summary>Registers the edge role.</summary>
+public static class EdgeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the relay edge (options from the <c>Edge</c> section). The host must also register an
+    /// <see cref="Auth.IAgentAuthenticator"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddFdtEdge(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<EdgeOptions>()
+            .BindConfiguration(EdgeOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ILeaseStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
+            return options.LeaseFile is null
+                ? new InMemoryLeaseStore()
+                : new FileLeaseStore(options.LeaseFile, sp.GetRequiredService<ILogger<FileLeaseStore>>());
+        });
+        services.TryAddSingleton(sp => new HostNameRouter(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.BaseDomain));
+        services.TryAddSingleton<TunnelRegistry>();
+        services.TryAddSingleton<AgentSessionRegistry>();
+        services.TryAddSingleton<AgentConnectionHandler>();
+        services.TryAddSingleton<TunnelForwarder>();
+        services.AddHostedService<EdgeLifecycleService>();
+        return builder;
+    }
+}

@@ -1,0 +1,23 @@
+namespace Fdt.Edge;
+
+/// <summary>Every log event id of the edge, in one place so that none is reused.</summary>
+internal static class EventIds
+{
+    public const int LeaseLoadFailed = 1001;
+    public const int LeaseSaveFailed = 1002;
+    public const int LeasesRestored = 1003;
+
+    public const int AgentConnected = 1100;
+    public const int AgentDisconnected = 1101;
+    public const int AgentRejected = 1102;
+    public const int AgentHandshakeFailed = 1103;
+    public const int TunnelBound = 1104;
+    public const int TunnelUnbound = 1105;
+    public const int BindRefused = 1106;
+    public const int ControlProtocolError = 1107;
+    public const int DrainingSessions = 1108;
+
+    public const int ForwardFailed = 1200;
+    public const int ResponseAborted = 1201;
+    public const int UpgradeFailed = 1202;
+}

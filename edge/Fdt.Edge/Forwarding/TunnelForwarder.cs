@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Fdt.Edge.Errors;
+using Fdt.Edge.Routing;
+using Fdt.Protocol.Mux;
+using Fdt.Protocol.Streams;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+
+namespace Fdt.Edge.Forwarding;
+
+/// <summary>
+/// Forwards a visitor's HTTP request through a tunnel. The outgoing side is an
+/// <see cref="HttpMessageInvoker"/> over <see cref="SocketsHttpHandler"/> whose connect callback
+/// opens a mux stream to the tunnel's agent, so HTTP/1.1 connections to each tunnel are pooled
+/// and reused. Bodies stream in both directions and are never buffered whole; upgrades
+/// (WebSocket) become a raw duplex pipe.
+/// </summary>
+public sealed partial class TunnelForwarder : IDisposable
+{
+    private static readonly UriCreationOptions RawUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
+    private readonly HttpMessageInvoker _invoker;
+    private readonly TunnelRegistry _tunnels;
+    private readonly EdgeOptions _options;
+    private readonly ILogger<TunnelForwarder> _logger;
+
+    public TunnelForwarder(TunnelRegistry tunnels, IOptions<EdgeOptions> options, ILogger<TunnelForwarder> logger)
+    {
+        _tunnels = tunnels;
+        _options = options.Value;
+        _logger = logger;
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+            ConnectTimeout = _options.StreamOpenTimeout,
+            PooledConnectionIdleTimeout = _options.PooledConnectionIdleTimeout,
+            MaxResponseHeadersLength = 64,
+            EnableMultipleHttp2Connections = false,
+            ConnectCallback = ConnectAsync,
+        };
+        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    public void Dispose() => _invoker.Dispose();
+
+    /// <summary>Forwards the request in <paramref name="context"/> to <paramref name="binding"/>'s agent and relays the response.</summary>
+    public async Task ForwardAsync(HttpContext context, TunnelBinding binding)
+    {
+        binding.CountRequest();
+        var aborted = context.RequestAborted;
+        var upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
+        var isUpgrade = upgradeFeature is { IsUpgradableRequest: true };
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var (message, content) = CreateRequest(context, binding, isUpgrade, timeout);
+        using var disposeMessage = message;
+        if (content is null)
+        {
+            timeout.CancelAfter(_options.UpstreamResponseTimeout);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _invoker.SendAsync(message, timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            await SendFailedAsync(context, binding, ex, content);
+            return;
+        }
+
+        using (response)
+        {
+            timeout.CancelAfter(Timeout.Infinite);
+            if (isUpgrade && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                await UpgradeAsync(context, upgradeFeature!, response, binding);
+                return;
+            }
+
+            var visitor = context.Response;
+            visitor.StatusCode = (int)response.StatusCode;
+            CopyResponseHeaders(response.Headers, visitor.Headers, upgrade: false);
+            CopyResponseHeaders(response.Content.Headers, visitor.Headers, upgrade: false);
+
+            Stream upstream;
+            try
+            {
+                upstream = await response.Content.ReadAsStreamAsync(aborted);
+            }
+            catch (Exception ex)
+            {
+                Log.ResponseAborted(_logger, binding.Name, ex.Message);
+                context.Abort();
+                return;
+            }
+
+            var (result, error) = await StreamCopier.CopyAsync(upstream, visitor.Body, () => new ValueTask(visitor.Body.FlushAsync(aborted)), aborted);
+            if (result == CopyResult.SourceError)
+            {
+                // The status line has gone out; all that is left is to cut the visitor's response.
+                Log.ResponseAborted(_logger, binding.Name, error!.Message);
+                context.Abort();
+                return;
+            }
+
+            if (result != CopyResult.Completed)
+            {
+                return;
+            }
+
+            CopyTrailers(response, context);
+        }
+    }
+
+    private (HttpRequestMessage Message, RequestBodyContent? Content) CreateRequest(HttpContext context, TunnelBinding binding, bool isUpgrade, CancellationTokenSource timeout)
+    {
+        var request = context.Request;
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var target = rawTarget is { Length: > 0 } && rawTarget[0] == '/'
+            ? rawTarget
+            : request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri("http://" + binding.Id + target, in RawUri))
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        RequestBodyContent? content = null;
+        var bodyDetection = context.Features.Get<IHttpRequestBodyDetectionFeature>();
+        if (!isUpgrade && (bodyDetection?.CanHaveBody ?? request.ContentLength > 0))
+        {
+            content = new RequestBodyContent(request.BodyReader, request.ContentLength, timeout, _options.UpstreamResponseTimeout, context.RequestAborted);
+            message.Content = content;
+        }
+
+        var headers = message.Headers;
+        var connection = request.Headers.Connection;
+        foreach (var header in request.Headers)
+        {
+            var name = header.Key;
+            if (HttpHeaderRules.IsHopByHop(name))
+            {
+                if (string.Equals(name, HeaderNames.TE, StringComparison.OrdinalIgnoreCase) && HttpHeaderRules.IsTeTrailers(header.Value))
+                {
+                    headers.TryAddWithoutValidation(HeaderNames.TE, "trailers");
+                }
+
+                continue;
+            }
+
+            if (HttpHeaderRules.IsReplacedOnRequest(name)
+                || (connection.Count > 0 && HttpHeaderRules.IsNamedByConnection(connection, name))
+                || name.StartsWith(':'))
+            {
+                continue;
+            }
+
+            if (!headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value))
+            {
+                content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value);
+            }
+        }
+
+        if (isUpgrade)
+        {
+            headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
+            headers.TryAddWithoutValidation(HeaderNames.Upgrade, (IEnumerable<string>)request.Headers.Upgrade);
+        }
+
+        headers.Host = binding.UpstreamHost ?? request.Host.Value;
+        AddForwardedHeaders(context, headers);
+        return (message, content);
+    }
+
+    private void AddForwardedHeaders(HttpContext context, HttpRequestHeaders headers)
+    {
+        var request = context.Request;
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is { IsIPv4MappedToIPv6: true })
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        var client = remote?.ToString() ?? "unknown";
+        var trust = _options.TrustForwardedHeaders;
+        var forwardedFor = request.Headers["X-Forwarded-For"];
+        headers.TryAddWithoutValidation("X-Forwarded-For", trust && forwardedFor.Count > 0 ? $"{forwardedFor}, {client}" : client);
+        var proto = request.Headers["X-Forwarded-Proto"];
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", trust && proto.Count > 0 ? proto.ToString() : request.Scheme);
+        var host = request.Headers["X-Forwarded-Host"];
+        headers.TryAddWithoutValidation("X-Forwarded-Host", trust && host.Count > 0 ? host.ToString() : request.Host.Value);
+    }
+
+    private static void CopyResponseHeaders(HttpHeaders source, IHeaderDictionary destination, bool upgrade)
+    {
+        foreach (var header in source.NonValidated)
+        {
+            var name = header.Key;
+            if (HttpHeaderRules.IsHopByHop(name) && !(upgrade && string.Equals(name, HeaderNames.Upgrade, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            destination[name] = header.Value.Count == 1 ? new StringValues(header.Value.ToString()) : new StringValues([.. header.Value]);
+        }
+    }
+
+    private static void CopyTrailers(HttpResponseMessage response, HttpContext context)
+    {
+        var trailers = response.TrailingHeaders;
+        if (!trailers.NonValidated.GetEnumerator().MoveNext() || !context.Response.SupportsTrailers())
+        {
+            return;
+        }
+
+        foreach (var header in trailers.NonValidated)
+        {
+            context.Response.AppendTrailer(header.Key, header.Value.Count == 1 ? new StringValues(header.Value.ToString()) : new StringValues([.. header.Value]));
+        }
+    }
+
+    private async Task UpgradeAsync(HttpContext context, IHttpUpgradeFeature upgradeFeature, HttpResponseMessage response, TunnelBinding binding)
+    {
+        CopyResponseHeaders(response.Headers, context.Response.Headers, upgrade: true);
+        CopyResponseHeaders(response.Content.Headers, context.Response.Headers, upgrade: true);
+        Stream upstream;
+        Stream visitor;
+        try
+        {
+            upstream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+            visitor = await upgradeFeature.UpgradeAsync();
+        }
+        catch (Exception ex)
+        {
+            Log.UpgradeFailed(_logger, binding.Name, ex.Message);
+            context.Abort();
+            return;
+        }
+
+        await using (upstream)
+        await using (visitor)
+        {
+            using var done = new CancellationTokenSource();
+            var toUpstream = StreamCopier.CopyAsync(visitor, upstream, null, done.Token).AsTask();
+            var toVisitor = StreamCopier.CopyAsync(upstream, visitor, null, done.Token).AsTask();
+
+            // When either side ends, the upgraded connection is over: close both.
+            await Task.WhenAny(toUpstream, toVisitor);
+            await done.CancelAsync();
+            await Task.WhenAll(toUpstream, toVisitor);
+        }
+    }
+
+    private async Task SendFailedAsync(HttpContext context, TunnelBinding binding, Exception exception, RequestBodyContent? content)
+    {
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            // The visitor went away; nobody is left to answer.
+            return;
+        }
+
+        if (content?.ReadError is { } readError)
+        {
+            await ErrorPageWriter.WriteAsync(context, EdgeError.BadRequest.WithDescription("Reading the request body failed: " + readError.Message));
+            return;
+        }
+
+        var error = Classify(exception, binding);
+        Log.ForwardFailed(_logger, binding.Name, error.Code, exception.Message);
+        await ErrorPageWriter.WriteAsync(context, error);
+    }
+
+    internal static EdgeError Classify(Exception exception, TunnelBinding binding)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case LocalServiceUnavailableException local:
+                    return EdgeError.LocalServiceUnavailable.WithDescription(
+                        $"The agent could not reach the local service{(binding.LocalAddress is null ? string.Empty : " at " + binding.LocalAddress)}: {local.Message}");
+                case TunnelUnavailableException:
+                case MuxSessionClosedException:
+                    return EdgeError.AgentUnavailable;
+                case OperationCanceledException:
+                case TimeoutException:
+                    return EdgeError.UpstreamTimeout.WithDescription(
+                        $"The local service{(binding.LocalAddress is null ? string.Empty : " at " + binding.LocalAddress)} sent no response headers within the edge's timeout.");
+                case HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded or HttpRequestError.ConfigurationLimitExceeded }:
+                    return binding.Session.Mux.IsClosed ? EdgeError.AgentUnavailable : EdgeError.InvalidUpstreamResponse;
+            }
+        }
+
+        return binding.Session.Mux.IsClosed ? EdgeError.AgentUnavailable : EdgeError.InvalidUpstreamResponse;
+    }
+
+    /// <summary>Opens a data stream to the tunnel's agent and waits for its local connection.</summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var binding = _tunnels.FindById(context.DnsEndPoint.Host)
+            ?? throw new TunnelUnavailableException("The tunnel ended.");
+        MuxStream stream;
+        try
+        {
+            stream = await binding.Session.Mux.OpenStreamAsync(cancellationToken);
+        }
+        catch (MuxException ex)
+        {
+            throw new TunnelUnavailableException("Could not open a stream to the agent: " + ex.Message, ex);
+        }
+
+        try
+        {
+            await stream.WriteAsync(binding.HttpStreamHeader, cancellationToken);
+            var reply = await StreamReply.ReadAsync(stream, cancellationToken);
+            if (reply.Status == StreamReplyStatus.Connected)
+            {
+                return stream;
+            }
+
+            throw new LocalServiceUnavailableException(reply.Message ?? reply.Status.ToString())
+            {
+                TimedOut = reply.Status == StreamReplyStatus.LocalServiceTimeout,
+            };
+        }
+        catch (Exception ex) when (ex is MuxException or InvalidDataException)
+        {
+            await stream.DisposeAsync();
+            throw new TunnelUnavailableException("The agent did not answer the stream: " + ex.Message, ex);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.ForwardFailed, LogLevel.Debug, "Forwarding to {Name} failed with {Code}: {Message}")]
+        public static partial void ForwardFailed(ILogger logger, string name, string code, string message);
+
+        [LoggerMessage(EventIds.ResponseAborted, LogLevel.Debug, "The response from {Name} broke off: {Message}")]
+        public static partial void ResponseAborted(ILogger logger, string name, string message);
+
+        [LoggerMessage(EventIds.UpgradeFailed, LogLevel.Debug, "Upgrading the connection to {Name} failed: {Message}")]
+        public static partial void UpgradeFailed(ILogger logger, string name, string message);
+    }
+}

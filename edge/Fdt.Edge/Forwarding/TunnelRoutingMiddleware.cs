@@ -1,0 +1,57 @@
+using Fdt.Edge.Errors;
+using Fdt.Edge.Listeners;
+using Fdt.Edge.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Fdt.Edge.Forwarding;
+
+/// <summary>
+/// First in the pipeline: a request whose Host is <c>NAME.BASE-DOMAIN</c> belongs to a tunnel and
+/// is forwarded (or answered with an edge error page); every other request continues to the
+/// server's own endpoints (agent endpoint, API, console).
+/// </summary>
+internal sealed class TunnelRoutingMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly HostNameRouter _router;
+    private readonly TunnelRegistry _tunnels;
+    private readonly TunnelForwarder _forwarder;
+
+    public TunnelRoutingMiddleware(RequestDelegate next, HostNameRouter router, TunnelRegistry tunnels, TunnelForwarder forwarder)
+    {
+        _next = next;
+        _router = router;
+        _tunnels = tunnels;
+        _forwarder = forwarder;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!_router.TryGetName(context.Request.Host.Value, out var name))
+        {
+            return _next(context);
+        }
+
+        var binding = _tunnels.FindByName(name);
+        if (binding is null)
+        {
+            // A leased name belongs to an agent that lost its connection and is expected back.
+            return ErrorPageWriter.WriteAsync(context, _tunnels.IsLeased(name) ? EdgeError.AgentOffline : EdgeError.TunnelNotFound);
+        }
+
+        if (context.Features.Get<ITlsConnectionFeature>() is H2cPriorKnowledgeMiddleware.IH2cFeature)
+        {
+            // h2c borrows the TLS features to select HTTP/2; the visitor's scheme is plain http.
+            context.Request.Scheme = "http";
+        }
+
+        // Tunnel traffic has no server-wide body limit; per-tunnel limits belong to traffic policy.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        return _forwarder.ForwardAsync(context, binding);
+    }
+}

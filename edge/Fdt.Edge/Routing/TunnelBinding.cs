@@ -1,0 +1,72 @@
+using Fdt.Edge.Sessions;
+using Fdt.Protocol.Control;
+using Fdt.Protocol.Streams;
+
+namespace Fdt.Edge.Routing;
+
+/// <summary>A live tunnel: a name bound to an agent session.</summary>
+public sealed class TunnelBinding
+{
+    private long _requests;
+
+    internal TunnelBinding(string id, string name, TunnelProtocol protocol, AgentSession session, IReadOnlyList<string> urls, BindMessage request, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Name = name;
+        Protocol = protocol;
+        Session = session;
+        Urls = urls;
+        LocalAddress = request.LocalAddress;
+        HostHeader = request.HostHeader;
+        CreatedAt = createdAt;
+        HttpStreamHeader = new StreamHeader { TunnelId = id, Kind = StreamKind.Http }.Encode();
+        UpstreamHost = request.HostHeader switch
+        {
+            null or "" or "preserve" => null,
+            "rewrite" => LocalAuthority(request.LocalAddress),
+            var value => value,
+        };
+    }
+
+    /// <summary>Unique per bind (a reconnecting agent gets a new id for the same name).</summary>
+    public string Id { get; }
+
+    /// <summary>The name (subdomain label).</summary>
+    public string Name { get; }
+
+    public TunnelProtocol Protocol { get; }
+
+    /// <summary>The agent session serving the tunnel.</summary>
+    public AgentSession Session { get; }
+
+    public IReadOnlyList<string> Urls { get; }
+
+    /// <summary>What the agent forwards to, as it reported it.</summary>
+    public string? LocalAddress { get; }
+
+    /// <summary>Host header rule from the bind request (null: keep the visitor's).</summary>
+    public string? HostHeader { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Requests forwarded so far.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>The Host header sent to the local service, or null to keep the visitor's.</summary>
+    internal string? UpstreamHost { get; }
+
+    /// <summary>The stream header of HTTP data streams, encoded once.</summary>
+    internal byte[] HttpStreamHeader { get; }
+
+    internal void CountRequest() => Interlocked.Increment(ref _requests);
+
+    private static string? LocalAuthority(string? localAddress)
+    {
+        if (string.IsNullOrEmpty(localAddress))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(localAddress, UriKind.Absolute, out var uri) && uri.Authority.Length > 0 ? uri.Authority : localAddress;
+    }
+}

@@ -1,0 +1,281 @@
+using System.Net;
+using System.Security.Cryptography;
+using Fdt.Edge.Auth;
+using Fdt.Edge.Routing;
+using Fdt.Protocol;
+using Fdt.Protocol.Control;
+using Fdt.Protocol.Mux;
+using Fdt.Protocol.Transport;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fdt.Edge.Sessions;
+
+/// <summary>
+/// Serves the agent endpoint: accepts the WebSocket, runs the mux over it, authenticates the
+/// agent's hello on the control stream, then handles bind and unbind until the session ends.
+/// </summary>
+public sealed partial class AgentConnectionHandler
+{
+    private readonly EdgeOptions _options;
+    private readonly IAgentAuthenticator _authenticator;
+    private readonly TunnelRegistry _tunnels;
+    private readonly AgentSessionRegistry _sessions;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AgentConnectionHandler> _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly CancellationToken _stopping;
+    private readonly MuxOptions _muxOptions;
+
+    public AgentConnectionHandler(
+        IOptions<EdgeOptions> options,
+        IAgentAuthenticator authenticator,
+        TunnelRegistry tunnels,
+        AgentSessionRegistry sessions,
+        TimeProvider time,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggerFactory)
+    {
+        _options = options.Value;
+        _authenticator = authenticator;
+        _tunnels = tunnels;
+        _sessions = sessions;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<AgentConnectionHandler>();
+        _stopping = lifetime.ApplicationStopping;
+        _muxOptions = new MuxOptions
+        {
+            KeepAliveInterval = _options.KeepAliveInterval,
+            KeepAliveTimeout = _options.KeepAliveTimeout,
+            MaxConcurrentStreams = _options.MaxStreamsPerSession,
+            MaxStreamWindow = _options.MaxStreamWindow,
+            TimeProvider = time,
+        };
+    }
+
+    /// <summary>Handles one request to the agent endpoint.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Results.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "This is the FDT agent endpoint",
+                detail: "Agents connect here with a WebSocket. Start a tunnel with `fdt http 3000`.").ExecuteAsync(context);
+            return;
+        }
+
+        var protocols = context.WebSockets.WebSocketRequestedProtocols;
+        var webSocket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            SubProtocol = protocols.Contains(ControlProtocol.WebSocketSubProtocol) ? ControlProtocol.WebSocketSubProtocol : null,
+            KeepAliveInterval = TimeSpan.Zero, // the mux has its own keepalive
+            DangerousEnableCompression = false,
+        });
+
+        var mux = MuxSession.StartServer(new WebSocketByteStream(webSocket), _muxOptions, _loggerFactory.CreateLogger<MuxSession>());
+        await RunAsync(mux, context.Connection.RemoteIpAddress, context.Connection.LocalPort);
+    }
+
+    /// <summary>Runs an agent session over an established mux (also used by tests and other transports).</summary>
+    internal async Task RunAsync(MuxSession mux, IPAddress? remoteAddress, int localPort)
+    {
+        AgentSession? session = null;
+        var cleanClose = false;
+        try
+        {
+            session = await HandshakeAsync(mux, remoteAddress, localPort);
+            if (session is null)
+            {
+                return;
+            }
+
+            cleanClose = await ControlLoopAsync(session);
+        }
+        catch (Exception ex) when (ex is IOException or ControlProtocolException or OperationCanceledException or ObjectDisposedException)
+        {
+            if (ex is ControlProtocolException)
+            {
+                Log.ControlProtocolError(_logger, session?.Id ?? "(handshake)", ex.Message);
+            }
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                var keepLease = !cleanClose || session.Draining;
+                foreach (var binding in session.TakeBindings())
+                {
+                    _tunnels.Release(binding, keepLease);
+                }
+
+                _sessions.Remove(session);
+            }
+
+            await mux.CloseAsync();
+            if (session is not null)
+            {
+                Log.AgentDisconnected(_logger, session.Id, cleanClose ? "closed by the agent" : mux.CloseReason?.ToString() ?? "ended");
+            }
+        }
+    }
+
+    private async Task<AgentSession?> HandshakeAsync(MuxSession mux, IPAddress? remoteAddress, int localPort)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        timeout.CancelAfter(_options.HandshakeTimeout);
+        ControlChannel control;
+        ControlMessage? message;
+        try
+        {
+            var stream = await mux.AcceptStreamAsync(timeout.Token);
+            control = new ControlChannel(stream);
+            message = await control.ReceiveAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        {
+            Log.HandshakeFailed(_logger, remoteAddress, "no hello within the handshake timeout");
+            return null;
+        }
+
+        if (message is not HelloMessage hello)
+        {
+            Log.HandshakeFailed(_logger, remoteAddress, $"the first message was {message?.GetType().Name ?? "missing"}, not hello");
+            if (message is not null)
+            {
+                await control.SendAsync(Refusal(ErrorCodes.ControlProtocolError, "The first control message must be hello."), timeout.Token);
+            }
+
+            return null;
+        }
+
+        if (hello.ProtocolVersion < ControlProtocol.MinSupportedVersion || hello.ProtocolVersion > ControlProtocol.Version)
+        {
+            Log.AgentRejected(_logger, remoteAddress, ErrorCodes.UnsupportedProtocolVersion);
+            await control.SendAsync(
+                Refusal(ErrorCodes.UnsupportedProtocolVersion, $"This server speaks control protocol versions {ControlProtocol.MinSupportedVersion} to {ControlProtocol.Version}; the agent speaks {hello.ProtocolVersion}. Update fdt."),
+                timeout.Token);
+            return null;
+        }
+
+        var auth = await _authenticator.AuthenticateAsync(hello.Authtoken, timeout.Token);
+        if (auth.Identity is null)
+        {
+            Log.AgentRejected(_logger, remoteAddress, auth.Error!.Code);
+            await control.SendAsync(new HelloResultMessage { Ok = false, Error = auth.Error }, timeout.Token);
+            return null;
+        }
+
+        var session = new AgentSession("s" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), auth.Identity, hello, remoteAddress, mux, control, _time.GetUtcNow())
+        {
+            LocalPort = localPort,
+        };
+        _sessions.Add(session);
+        await control.SendAsync(new HelloResultMessage { Ok = true, SessionId = session.Id, Account = auth.Identity.DisplayName, EdgeId = Environment.MachineName }, timeout.Token);
+        Log.AgentConnected(_logger, session.Id, auth.Identity.OwnerId, remoteAddress, hello.AgentVersion);
+        return session;
+    }
+
+    /// <summary>Returns true when the agent closed its control stream cleanly.</summary>
+    private async Task<bool> ControlLoopAsync(AgentSession session)
+    {
+        while (true)
+        {
+            var message = await session.Control.ReceiveAsync(_stopping);
+            switch (message)
+            {
+                case null:
+                    return true;
+                case BindMessage bind:
+                    await BindAsync(session, bind);
+                    break;
+                case UnbindMessage unbind:
+                    var binding = session.FindBinding(unbind.TunnelId);
+                    if (binding is not null && session.RemoveBinding(binding))
+                    {
+                        _tunnels.Release(binding, keepLease: false);
+                        Log.TunnelUnbound(_logger, session.Id, binding.Name);
+                    }
+
+                    break;
+                default:
+                    // Unknown or unexpected kinds are skipped so that newer agents keep working.
+                    break;
+            }
+        }
+    }
+
+    private async Task BindAsync(AgentSession session, BindMessage bind)
+    {
+        ControlError? error = null;
+        TunnelBinding? binding = null;
+        var limit = Math.Min(_options.MaxTunnelsPerSession, session.Identity.MaxTunnels ?? int.MaxValue);
+        if (bind.Protocol != TunnelProtocol.Http)
+        {
+            error = new ControlError(ErrorCodes.ProtocolNotSupported, $"This edge does not offer {bind.Protocol.ToString().ToLowerInvariant()} tunnels.");
+        }
+        else if (session.BindingCount >= limit)
+        {
+            error = new ControlError(ErrorCodes.TooManyTunnels, $"An agent session may hold at most {limit} tunnels.");
+        }
+        else
+        {
+            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(name, session.LocalPort));
+            binding = outcome.Binding;
+            error = outcome.Error;
+        }
+
+        if (binding is null)
+        {
+            Log.BindRefused(_logger, session.Id, bind.Name, error!.Code, error.Message);
+            await session.Control.SendAsync(new BindResultMessage { RequestId = bind.RequestId, Ok = false, Error = error }, _stopping);
+            return;
+        }
+
+        session.AddBinding(binding);
+        Log.TunnelBound(_logger, session.Id, binding.Name, binding.Urls[0]);
+        await session.Control.SendAsync(new BindResultMessage { RequestId = bind.RequestId, Ok = true, TunnelId = binding.Id, Name = binding.Name, Urls = binding.Urls }, _stopping);
+    }
+
+    /// <summary>Public URLs of a name: the configured public port, else the port the agent reached the edge on.</summary>
+    private IReadOnlyList<string> BuildUrls(string name, int connectedPort)
+    {
+        var scheme = _options.PublicScheme;
+        var port = _options.PublicPort ?? (connectedPort > 0 ? connectedPort : null);
+        var defaultPort = scheme == "https" ? 443 : 80;
+        var authority = port is null || port == defaultPort ? $"{name}.{_options.BaseDomain}" : $"{name}.{_options.BaseDomain}:{port}";
+        return [$"{scheme}://{authority}"];
+    }
+
+    private static HelloResultMessage Refusal(string code, string message) => new() { Ok = false, Error = new ControlError(code, message) };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventIds.AgentConnected, LogLevel.Information, "Agent session {SessionId} connected for {OwnerId} from {RemoteAddress} (agent {AgentVersion})")]
+        public static partial void AgentConnected(ILogger logger, string sessionId, string ownerId, IPAddress? remoteAddress, string? agentVersion);
+
+        [LoggerMessage(EventIds.AgentDisconnected, LogLevel.Information, "Agent session {SessionId} ended: {Reason}")]
+        public static partial void AgentDisconnected(ILogger logger, string sessionId, string reason);
+
+        [LoggerMessage(EventIds.AgentRejected, LogLevel.Warning, "Refused an agent from {RemoteAddress}: {Code}")]
+        public static partial void AgentRejected(ILogger logger, IPAddress? remoteAddress, string code);
+
+        [LoggerMessage(EventIds.AgentHandshakeFailed, LogLevel.Information, "Agent handshake from {RemoteAddress} failed: {Reason}")]
+        public static partial void HandshakeFailed(ILogger logger, IPAddress? remoteAddress, string reason);
+
+        [LoggerMessage(EventIds.TunnelBound, LogLevel.Information, "Session {SessionId} bound {Name} at {Url}")]
+        public static partial void TunnelBound(ILogger logger, string sessionId, string name, string url);
+
+        [LoggerMessage(EventIds.TunnelUnbound, LogLevel.Information, "Session {SessionId} released {Name}")]
+        public static partial void TunnelUnbound(ILogger logger, string sessionId, string name);
+
+        [LoggerMessage(EventIds.BindRefused, LogLevel.Information, "Session {SessionId} was refused name {Name}: {Code} {Message}")]
+        public static partial void BindRefused(ILogger logger, string sessionId, string? name, string code, string message);
+
+        [LoggerMessage(EventIds.ControlProtocolError, LogLevel.Warning, "Session {SessionId} sent a malformed control message: {Message}")]
+        public static partial void ControlProtocolError(ILogger logger, string sessionId, string message);
+    }
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Fdt.Server.Hosting;
+
+/// <summary>The command line of <c>fdt-server</c>.</summary>
+internal static class ServerCommand
+{
+    public static readonly Option<string> Roles = new("--roles")
+    {
+        Description = "Roles this process runs, comma-separated: edge (api, console and workers arrive with the control plane) or all.",
+        DefaultValueFactory = _ => "all",
+    };
+
+    public static readonly Option<string> DataDirectory = new("--data-dir")
+    {
+        Description = "Where state is kept (leases, development authtoken; later the SQLite database).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FDT_DATA_DIR") ?? ServerSettings.DefaultDataDirectory(),
+    };
+
+    public static readonly Option<int> HttpPort = new("--http-port")
+    {
+        Description = "HTTP port for agents and tunnel visitors (0 picks a free port).",
+        DefaultValueFactory = _ => 8080,
+    };
+
+    public static readonly Option<string> Listen = new("--listen")
+    {
+        Description = "Address to listen on: localhost (loopback only), * (every interface) or an IP address.",
+        DefaultValueFactory = _ => "localhost",
+    };
+
+    public static readonly Option<string> BaseDomain = new("--base-domain")
+    {
+        Description = "Tunnels are served at NAME.<base-domain>; the default 'localhost' works in browsers and curl without DNS.",
+        DefaultValueFactory = _ => "localhost",
+    };
+
+    public static readonly Option<int?> PublicPort = new("--public-port")
+    {
+        Description = "Port shown in tunnel URLs when visitors reach the server through another port (e.g. 80 behind a proxy).",
+    };
+
+    public static readonly Option<string?> DevAuthtokenOption = new("--dev-authtoken")
+    {
+        Description = "The authtoken agents must present (default: $FDT_DEV_AUTHTOKEN, else one created in the data directory).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FDT_DEV_AUTHTOKEN"),
+    };
+
+    public static RootCommand Create(Func<ServerSettings, string[], CancellationToken, Task<int>> run)
+    {
+        var root = new RootCommand(
+            """
+            FDT server: the self-hosted tunnel platform in one process.
+            With no options it runs every role on http://localhost:8080 with its state in the user's data directory.
+            Exit codes: 0 stopped cleanly, 1 failed, 2 bad arguments.
+            """)
+        {
+            Roles, DataDirectory, HttpPort, Listen, BaseDomain, PublicPort, DevAuthtokenOption,
+        };
+        root.TreatUnmatchedTokensAsErrors = true;
+        root.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (!ServerSettings.TryParseRoles(parseResult.GetValue(Roles), out var roles, out var roleError))
+            {
+                await Console.Error.WriteLineAsync("ERROR: " + roleError);
+                return 2;
+            }
+
+            var port = parseResult.GetValue(HttpPort);
+            if (port is < 0 or > 65535)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ERROR: --http-port {port} is outside 0-65535."));
+                return 2;
+            }
+
+            var listen = parseResult.GetValue(Listen)!;
+            if (!ServerSettings.IsValidListenAddress(listen))
+            {
+                await Console.Error.WriteLineAsync($"ERROR: --listen '{listen}' is not localhost, * or an IP address.");
+                return 2;
+            }
+
+            if (listen == "localhost" && port == 0)
+            {
+                await Console.Error.WriteLineAsync("ERROR: a free port (0) needs an IP address, e.g. --listen 127.0.0.1.");
+                return 2;
+            }
+
+            var settings = new ServerSettings
+            {
+                Roles = roles,
+                DataDirectory = Path.GetFullPath(parseResult.GetValue(DataDirectory)!),
+                HttpPort = port,
+                ListenAddress = listen,
+                BaseDomain = parseResult.GetValue(BaseDomain)!.Trim().TrimEnd('.').ToLowerInvariant(),
+                PublicPort = parseResult.GetValue(PublicPort),
+                DevAuthtoken = parseResult.GetValue(DevAuthtokenOption),
+            };
+            return await run(settings, parseResult.UnmatchedTokens.ToArray(), cancellationToken);
+        });
+        return root;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Fdt.Edge;
+using Fdt.Edge.Auth;
+using Fdt.Edge.Listeners;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Fdt.Server.Hosting;
+
+/// <summary>Builds and runs the web host for a set of roles.</summary>
+internal static class ServerHost
+{
+    public static WebApplication Build(ServerSettings settings, string[] args, string devAuthtoken)
+    {
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "fdt-server" });
+        builder.Configuration.AddEnvironmentVariables("FDT_");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Edge:BaseDomain"] = settings.BaseDomain,
+            ["Edge:PublicPort"] = settings.PublicPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Edge:LeaseFile"] = Path.Combine(settings.DataDirectory, "leases.json"),
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // Kestrel warns that cleartext HTTP/2 needs TLS; UseH2cPriorKnowledge serves it anyway.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // h2c visitors send :scheme http on a connection Kestrel treats as TLS (see UseH2cPriorKnowledge).
+            kestrel.AllowAlternateSchemes = true;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 250;
+            void Endpoint(ListenOptions listen) => listen.UseH2cPriorKnowledge();
+            switch (settings.ListenAddress)
+            {
+                case "localhost":
+                    kestrel.ListenLocalhost(settings.HttpPort, Endpoint);
+                    break;
+                case "*":
+                    kestrel.ListenAnyIP(settings.HttpPort, Endpoint);
+                    break;
+                default:
+                    kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort, Endpoint);
+                    break;
+            }
+        });
+
+        if (settings.Roles.HasFlag(ServerRole.Edge))
+        {
+            builder.Services.AddSingleton<IAgentAuthenticator>(new StaticTokenAgentAuthenticator(devAuthtoken));
+            builder.AddFdtEdge();
+        }
+
+        var app = builder.Build();
+        if (settings.Roles.HasFlag(ServerRole.Edge))
+        {
+            app.UseFdtEdge();
+            app.MapFdtAgentEndpoint();
+        }
+
+        app.MapGet("/", () => Results.Text("FDT server. Start a tunnel with `fdt http 3000`.\n"));
+        return app;
+    }
+
+    public static async Task<int> RunAsync(ServerSettings settings, string[] args, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(settings.DataDirectory);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(settings.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var (token, created) = DevAuthtoken.LoadOrCreate(settings.DataDirectory, settings.DevAuthtoken);
+        await using var app = Build(settings, args, token);
+        await app.StartAsync(cancellationToken);
+        PrintBanner(app, settings, token, created);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    private static void PrintBanner(WebApplication app, ServerSettings settings, string token, bool created)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var first = addresses.Select(a => new Uri(a)).OrderBy(u => u.Host == "[::1]" ? 1 : 0).FirstOrDefault();
+        var port = first?.Port ?? settings.HttpPort;
+        var serverUrl = $"http://{(settings.ListenAddress is "localhost" or "*" ? "localhost" : first?.Host ?? settings.ListenAddress)}:{port}";
+        var publicPort = settings.PublicPort ?? port;
+        var tunnelPattern = $"http://NAME.{settings.BaseDomain}{(publicPort == 80 ? string.Empty : ":" + publicPort)}";
+        Console.WriteLine($"FDT server {typeof(ServerHost).Assembly.GetName().Version?.ToString(3)} is running (roles: {settings.Roles.ToString().ToLowerInvariant()})");
+        foreach (var address in addresses)
+        {
+            Console.WriteLine($"  Listening on {address}");
+        }
+
+        Console.WriteLine($"  Tunnels at   {tunnelPattern}");
+        Console.WriteLine($"  Data in      {settings.DataDirectory}");
+        if (settings.Roles.HasFlag(ServerRole.Edge))
+        {
+            Console.WriteLine();
+            Console.WriteLine(created ? "A development authtoken was created for this server. Connect an agent with:" : "Connect an agent with:");
+            Console.WriteLine($"  fdt config add-authtoken {token}");
+            Console.WriteLine($"  fdt config set server {serverUrl}");
+            Console.WriteLine("  fdt http 3000");
+        }
+
+        Console.Out.Flush();
+    }
+}

@@ -1,0 +1,11 @@
+namespace Fdt.Server.Hosting;
+
+/// <summary>The roles one server process can run.</summary>
+[Flags]
+internal enum ServerRole
+{
+    None = 0,
+
+    /// <summary>The relay edge: agent sessions and public tunnel traffic.</summary>
+    Edge = 1,
+}

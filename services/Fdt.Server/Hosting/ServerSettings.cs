@@ -1,0 +1,65 @@
+using System.Net;
+
+namespace Fdt.Server.Hosting;
+
+/// <summary>What the command line (or environment) asked the server to be.</summary>
+internal sealed record ServerSettings
+{
+    public required ServerRole Roles { get; init; }
+
+    public required string DataDirectory { get; init; }
+
+    public required int HttpPort { get; init; }
+
+    /// <summary>"localhost" (both loopback addresses), "*" (every interface) or an IP address.</summary>
+    public required string ListenAddress { get; init; }
+
+    public required string BaseDomain { get; init; }
+
+    /// <summary>Port shown in public tunnel URLs, when it differs from the port agents connect to.</summary>
+    public int? PublicPort { get; init; }
+
+    /// <summary>The development authtoken given explicitly, if any.</summary>
+    public string? DevAuthtoken { get; init; }
+
+    /// <summary>The default data directory: the user's local data directory.</summary>
+    public static string DefaultDataDirectory()
+        => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "fdt");
+
+    /// <summary>Parses a roles list like "edge" or "all".</summary>
+    public static bool TryParseRoles(string? value, out ServerRole roles, out string error)
+    {
+        roles = ServerRole.None;
+        error = string.Empty;
+        foreach (var part in (value ?? "all").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            switch (part.ToLowerInvariant())
+            {
+                case "all":
+                case "edge":
+                    roles |= ServerRole.Edge;
+                    break;
+                case "api":
+                case "console":
+                case "workers":
+                    error = $"The '{part}' role is not part of this build yet; available: edge (or all).";
+                    return false;
+                default:
+                    error = $"Unknown role '{part}'; available: edge (or all).";
+                    return false;
+            }
+        }
+
+        if (roles == ServerRole.None)
+        {
+            error = "No role given.";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Validates the listen address.</summary>
+    public static bool IsValidListenAddress(string value)
+        => value is "localhost" or "*" || IPAddress.TryParse(value, out _);
+}

@@ -1,0 +1,3 @@
+using Fdt.Server.Hosting;
+
+return await ServerCommand.Create(ServerHost.RunAsync).Parse(args).InvokeAsync();
