@@ -27,6 +27,9 @@ public sealed record AgentOptions
     /// <summary>Whether a first connection that fails is retried (otherwise it is reported at once).</summary>
     public bool RetryFirstConnection { get; init; }
 
+    /// <summary>How the mux is carried to the edge.</summary>
+    public AgentTransport Transport { get; init; } = AgentTransport.Auto;
+
     /// <summary>Accept any TLS certificate from the edge (self-signed development setups only).</summary>
     public bool InsecureSkipVerify { get; init; }
 
@@ -48,5 +51,8 @@ public sealed record AgentOptions
         KeepAliveInterval = KeepAliveInterval,
         KeepAliveTimeout = KeepAliveTimeout,
         TimeProvider = TimeProvider,
+
+        // The agent's readers are its own pipes, which never block: resume them on the receive loop.
+        InlineReadCompletions = true,
     };
 }

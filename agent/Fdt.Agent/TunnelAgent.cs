@@ -6,7 +6,6 @@ using Fdt.Agent.Forwarding;
 using Fdt.Protocol;
 using Fdt.Protocol.Control;
 using Fdt.Protocol.Mux;
-using Fdt.Protocol.Transport;
 
 namespace Fdt.Agent;
 
@@ -22,6 +21,7 @@ public sealed class TunnelAgent
     private readonly string _resumeKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly string?[] _assignedNames;
     private readonly LocalStreamForwarder _forwarder;
+    private volatile string? _transport;
     private volatile Dictionary<string, ActiveTunnel> _active = [];
     private volatile MuxSession? _session;
     private bool _connectedOnce;
@@ -39,6 +39,9 @@ public sealed class TunnelAgent
         _forwarder = new LocalStreamForwarder(options, id => _active.GetValueOrDefault(id));
     }
 
+    /// <summary>The transport of the current or last connection ("upgrade" or "websocket").</summary>
+    public string? Transport => _transport;
+
     /// <summary>The last round trip measured to the edge, while connected.</summary>
     public TimeSpan? Rtt => _session?.LastRtt;
 
@@ -54,6 +57,7 @@ public sealed class TunnelAgent
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var connector = new EdgeConnector(_options);
         var attempt = 0;
         while (true)
         {
@@ -61,7 +65,7 @@ public sealed class TunnelAgent
             SessionEnd end;
             try
             {
-                end = await RunSessionAsync(cancellationToken);
+                end = await RunSessionAsync(connector, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -118,32 +122,22 @@ public sealed class TunnelAgent
 
     private DateTimeOffset Now => _options.TimeProvider.GetUtcNow();
 
-    private async Task<SessionEnd> RunSessionAsync(CancellationToken cancellationToken)
+    private async Task<SessionEnd> RunSessionAsync(EdgeConnector connector, CancellationToken cancellationToken)
     {
-        using var webSocket = new ClientWebSocket();
-        webSocket.Options.AddSubProtocol(ControlProtocol.WebSocketSubProtocol);
-        webSocket.Options.KeepAliveInterval = TimeSpan.Zero;
-        webSocket.Options.SetRequestHeader("User-Agent", $"fdt/{_options.AgentVersion}");
-        if (_options.InsecureSkipVerify)
-        {
-            // Opt-in (--insecure) for development servers with self-signed certificates.
-#pragma warning disable CA5359
-            webSocket.Options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-#pragma warning restore CA5359
-        }
-
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connectTimeout.CancelAfter(_options.ConnectTimeout);
+        Stream transport;
         try
         {
-            await webSocket.ConnectAsync(AgentEndpoint(_options.ServerUrl), connectTimeout.Token);
+            transport = await connector.ConnectAsync(connectTimeout.Token);
+            _transport = connector.LastTransport;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new SessionEnd($"no answer within {_options.ConnectTimeout.TotalSeconds:0.#} s", null, Established: false);
         }
 
-        var session = MuxSession.StartClient(new WebSocketByteStream(webSocket), _options.CreateMuxOptions());
+        var session = MuxSession.StartClient(transport, _options.CreateMuxOptions());
         ControlChannel? control = null;
         var established = false;
         try
@@ -363,21 +357,7 @@ public sealed class TunnelAgent
 
     private void Emit(AgentEvent agentEvent) => _options.OnEvent?.Invoke(agentEvent);
 
-    internal static Uri AgentEndpoint(Uri server)
-    {
-        var builder = new UriBuilder(server)
-        {
-            Scheme = server.Scheme == Uri.UriSchemeHttps || server.Scheme == "wss" ? "wss" : "ws",
-            Path = ControlProtocol.AgentEndpointPath,
-            Query = string.Empty,
-        };
-        if (server.IsDefaultPort)
-        {
-            builder.Port = -1;
-        }
-
-        return builder.Uri;
-    }
+    internal static Uri AgentEndpoint(Uri server) => EdgeConnector.Endpoint(server, webSocket: true);
 
     private static bool IsTransient(Exception ex)
         => ex is WebSocketException or HttpRequestException or IOException or InvalidDataException or ControlProtocolException or OperationCanceledException or System.Net.Sockets.SocketException;

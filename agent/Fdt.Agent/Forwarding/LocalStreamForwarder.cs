@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Security;
-using System.Security.Authentication;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Fdt.Agent.Events;
 using Fdt.Agent.Http;
 using Fdt.Protocol.Control;
@@ -20,6 +20,9 @@ namespace Fdt.Agent.Forwarding;
 internal sealed class LocalStreamForwarder
 {
     private const int BufferSize = 32 * 1024;
+
+    /// <summary>Local service → edge reads are larger: bulk downloads dominate that direction.</summary>
+    private const int ResponseBufferSize = 128 * 1024;
 
     private readonly AgentOptions _options;
     private readonly Func<string, ActiveTunnel?> _findTunnel;
@@ -201,7 +204,7 @@ internal sealed class LocalStreamForwarder
     /// <summary>Local service → visitor. End of stream from the local service sends FIN to the edge.</summary>
     private static async Task ToEdgeAsync(Stream local, MuxStream edge, HttpMessageParser? parser, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(ResponseBufferSize);
         try
         {
             while (true)

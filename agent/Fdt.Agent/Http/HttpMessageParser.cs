@@ -283,7 +283,8 @@ internal sealed class HttpMessageParser
         {
             // HTTP/1.1 200 OK
             if (startLine.Length < 12 || !startLine.StartsWith("HTTP/1."u8) || startLine[8] != (byte)' '
-                || !Utf8Parser.TryParse(startLine.Slice(9, 3), out int status, out _))
+                || !Utf8Parser.TryParse(startLine.Slice(9, 3), out int status, out var statusDigits) || statusDigits != 3
+                || (startLine.Length > 12 && startLine[12] != (byte)' '))
             {
                 return false;
             }

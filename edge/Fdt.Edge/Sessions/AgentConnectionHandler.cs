@@ -7,6 +7,7 @@ using Fdt.Protocol.Control;
 using Fdt.Protocol.Mux;
 using Fdt.Protocol.Transport;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -56,27 +57,43 @@ public sealed partial class AgentConnectionHandler
         };
     }
 
-    /// <summary>Handles one request to the agent endpoint.</summary>
+    /// <summary>
+    /// Handles one request to the agent endpoint: an HTTP/1.1 Upgrade to the raw mux transport
+    /// (<see cref="ControlProtocol.UpgradeProtocol"/>, the fast path) or a WebSocket (for networks
+    /// whose proxies pass nothing else).
+    /// </summary>
     public async Task HandleAsync(HttpContext context)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        Stream transport;
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        if (upgrade is { IsUpgradableRequest: true } && !context.WebSockets.IsWebSocketRequest
+            && string.Equals(context.Request.Headers.Upgrade, ControlProtocol.UpgradeProtocol, StringComparison.OrdinalIgnoreCase))
         {
+            context.Response.Headers.Upgrade = ControlProtocol.UpgradeProtocol;
+            transport = await upgrade.UpgradeAsync();
+        }
+        else if (context.WebSockets.IsWebSocketRequest)
+        {
+            var protocols = context.WebSockets.WebSocketRequestedProtocols;
+            var webSocket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                SubProtocol = protocols.Contains(ControlProtocol.WebSocketSubProtocol) ? ControlProtocol.WebSocketSubProtocol : null,
+                KeepAliveInterval = TimeSpan.Zero, // the mux has its own keepalive
+                DangerousEnableCompression = false,
+            });
+            transport = new WebSocketByteStream(webSocket);
+        }
+        else
+        {
+            context.Response.Headers.Upgrade = ControlProtocol.UpgradeProtocol + ", websocket";
             await Results.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
+                statusCode: StatusCodes.Status426UpgradeRequired,
                 title: "This is the FDT agent endpoint",
-                detail: "Agents connect here with a WebSocket. Start a tunnel with `fdt http 3000`.").ExecuteAsync(context);
+                detail: "Agents connect here with an HTTP Upgrade (fdt-mux/1) or a WebSocket. Start a tunnel with `fdt http 3000`.").ExecuteAsync(context);
             return;
         }
 
-        var protocols = context.WebSockets.WebSocketRequestedProtocols;
-        var webSocket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
-        {
-            SubProtocol = protocols.Contains(ControlProtocol.WebSocketSubProtocol) ? ControlProtocol.WebSocketSubProtocol : null,
-            KeepAliveInterval = TimeSpan.Zero, // the mux has its own keepalive
-            DangerousEnableCompression = false,
-        });
-
-        var mux = MuxSession.StartServer(new WebSocketByteStream(webSocket), _muxOptions, _loggerFactory.CreateLogger<MuxSession>());
+        var mux = MuxSession.StartServer(transport, _muxOptions, _loggerFactory.CreateLogger<MuxSession>());
         await RunAsync(mux, context.Connection.RemoteIpAddress, context.Connection.LocalPort);
     }
 

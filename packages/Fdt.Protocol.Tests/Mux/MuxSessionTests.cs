@@ -275,6 +275,25 @@ public sealed class MuxSessionTests
     }
 
     [Fact]
+    public async Task ConcurrentCloseAndTransportFailure_NeverThrowAndReportOneReason()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var pair = MuxPair.Create(NoKeepAlive, NoKeepAlive);
+            var stream = await pair.Client.OpenStreamAsync(Ct);
+            await stream.WriteAsync(new byte[100], Ct);
+            var close = Task.Run(() => pair.Client.CloseAsync(), Ct);
+            var cut = Task.Run(pair.ClientTransport.Disconnect, Ct);
+            var abort = Task.Run(() => pair.Client.Abort("test"), Ct);
+            await Task.WhenAll(close, cut, abort);
+            var reason = await pair.Client.Completion.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            Assert.NotNull(reason);
+            Assert.Same(reason, pair.Client.CloseReason);
+            await pair.Server.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task GoAway_FromPeer_BlocksNewStreamsButExistingOnesContinue()
     {
         await using var pair = MuxPair.Create(NoKeepAlive, NoKeepAlive);

@@ -17,4 +17,10 @@ public static class ControlProtocol
 
     /// <summary>The WebSocket subprotocol agents request.</summary>
     public const string WebSocketSubProtocol = "fdt-mux.v1";
+
+    /// <summary>
+    /// The HTTP/1.1 Upgrade token for the raw transport: after <c>101 Switching Protocols</c> the
+    /// connection carries mux frames directly, without WebSocket framing or masking.
+    /// </summary>
+    public const string UpgradeProtocol = "fdt-mux/1";
 }

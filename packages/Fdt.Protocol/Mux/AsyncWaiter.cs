@@ -23,10 +23,17 @@ internal sealed class AsyncWaiter : IValueTaskSource
         return new ValueTask(this, _core.Version);
     }
 
-    public bool TrySignal()
+    public bool TrySignal() => TrySignal(inline: false);
+
+    /// <summary>
+    /// Completes the wait. With <paramref name="inline"/> the waiter's continuation may run on this
+    /// thread before the call returns, so the caller must hold no lock.
+    /// </summary>
+    public bool TrySignal(bool inline)
     {
         if (Interlocked.Exchange(ref _armed, 0) == 1)
         {
+            _core.RunContinuationsAsynchronously = !inline;
             _core.SetResult(true);
             return true;
         }
@@ -38,6 +45,7 @@ internal sealed class AsyncWaiter : IValueTaskSource
     {
         if (Interlocked.Exchange(ref _armed, 0) == 1)
         {
+            _core.RunContinuationsAsynchronously = true;
             _core.SetException(error);
             return true;
         }

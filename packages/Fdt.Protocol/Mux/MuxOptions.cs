@@ -30,6 +30,13 @@ public sealed record MuxOptions
     /// </summary>
     public int WriteBufferHighWatermark { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Whether a reader waiting for data resumes on the receive loop's thread (saving a thread-pool
+    /// hop per delivery) instead of being queued to the thread pool. Only for readers that never
+    /// block synchronously; while one runs, other streams' frames wait.
+    /// </summary>
+    public bool InlineReadCompletions { get; init; }
+
     /// <summary>Size of the buffer the receive loop reads the transport into.</summary>
     public int ReadBufferSize { get; init; } = 64 * 1024;
 

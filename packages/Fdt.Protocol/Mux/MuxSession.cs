@@ -335,7 +335,7 @@ public sealed partial class MuxSession : IAsyncDisposable
     internal void SendWindowUpdate(uint streamId, uint delta)
         => _writer.WriteControl(new FrameHeader(FrameType.WindowUpdate, FrameFlags.None, streamId, delta));
 
-    internal ValueTask SendDataAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    internal ValueTask SendDataAsync(uint streamId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var closed = Volatile.Read(ref _closedException);
         if (closed is not null)
@@ -343,7 +343,7 @@ public sealed partial class MuxSession : IAsyncDisposable
             return ValueTask.FromException(closed);
         }
 
-        return _writer.WriteDataAsync(header, payload, cancellationToken);
+        return _writer.WriteDataAsync(streamId, payload, Options.MaxFramePayload, cancellationToken);
     }
 
     internal void RemoveStream(MuxStream stream)
@@ -822,18 +822,21 @@ public sealed partial class MuxSession : IAsyncDisposable
     /// <summary>First step of closing: records the reason and fails every stream and waiter.</summary>
     private bool MarkClosed(MuxCloseReason reason)
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 1)
-        {
-            return false;
-        }
-
         var error = new MuxSessionClosedException(reason);
         MuxStream[] streams;
         (long, TaskCompletionSource<TimeSpan> Completion)[] pings;
         lock (_lock)
         {
+            // The reason is set before the session is marked closed, under the lock, so whoever
+            // finds it closed also finds the reason.
+            if (_closed == 1)
+            {
+                return false;
+            }
+
             _closeReason = reason;
             _closedException = error;
+            Volatile.Write(ref _closed, 1);
             streams = [.. _streams.Values];
             _streams.Clear();
             pings = [.. _pings.Values];

@@ -16,6 +16,8 @@ namespace Fdt.Protocol.Mux;
 /// </summary>
 public sealed class MuxStream : Stream
 {
+    private const int MaxWriteBatch = 256 * 1024;
+
     private readonly MuxSession _session;
     private readonly Lock _lock = new();
     private readonly ReceiveBuffer _received = new();
@@ -158,7 +160,6 @@ public sealed class MuxStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var maxPayload = _session.Options.MaxFramePayload;
         while (!buffer.IsEmpty)
         {
             int chunk;
@@ -175,7 +176,9 @@ public sealed class MuxStream : Stream
                 }
                 else
                 {
-                    chunk = (int)Math.Min(Math.Min(_sendWindow, buffer.Length), maxPayload);
+                    // Several frames' worth at once (one transport write), bounded so that one
+                    // stream cannot fill the session's write queue far beyond its watermark.
+                    chunk = (int)Math.Min(Math.Min(_sendWindow, buffer.Length), MaxWriteBatch);
                     _sendWindow -= chunk;
                 }
             }
@@ -187,7 +190,7 @@ public sealed class MuxStream : Stream
                 continue;
             }
 
-            await _session.SendDataAsync(new FrameHeader(FrameType.Data, FrameFlags.None, Id, (uint)chunk), buffer[..chunk], cancellationToken).ConfigureAwait(false);
+            await _session.SendDataAsync(Id, buffer[..chunk], cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _bytesWritten, chunk);
             buffer = buffer[chunk..];
         }
@@ -323,6 +326,7 @@ public sealed class MuxStream : Stream
     /// <summary>Delivers (part of) a data frame's payload.</summary>
     internal void OnData(ReadOnlySpan<byte> payload)
     {
+        bool wake;
         lock (_lock)
         {
             if (_disposed || _resetLocally || _remoteFin)
@@ -331,7 +335,13 @@ public sealed class MuxStream : Stream
             }
 
             _received.Append(payload);
-            _readWaiter.TrySignal();
+            wake = _readWaiter.IsArmed;
+        }
+
+        // Outside the lock: with inline completions the reader runs here, on the receive loop.
+        if (wake)
+        {
+            _readWaiter.TrySignal(_session.Options.InlineReadCompletions);
         }
     }
 

@@ -1,0 +1,178 @@
+using System.CommandLine;
+using Fdt.Agent;
+using Fdt.Cli.Commands;
+using Fdt.Cli.Commands.Http;
+
+namespace Fdt.Cli.Tests.Commands.Http;
+
+/// <summary>Parsing <c>fdt http</c>: nothing runs, only the parse result is checked.</summary>
+public sealed class HttpCommandDefinitionTests : IDisposable
+{
+    private readonly TestCli _cli = new();
+    private readonly RootCommand _root;
+    private readonly HttpCommandDefinition _http;
+
+    public HttpCommandDefinitionTests()
+    {
+        _root = FdtRootCommand.Create(_cli.CreateContext());
+        _http = _root.Subcommands.OfType<HttpCommandDefinition>().Single();
+    }
+
+    public static TheoryData<string, string, int, bool> TargetForms => new()
+    {
+        { "3000", "localhost", 3000, false },
+        { "example.test:8080", "example.test", 8080, false },
+        { "127.0.0.1:5000", "127.0.0.1", 5000, false },
+        { "[::1]:3000", "::1", 3000, false },
+        { "http://localhost:3000", "localhost", 3000, false },
+        { "https://localhost:8443", "localhost", 8443, true },
+        { "https://127.0.0.1", "127.0.0.1", 443, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(TargetForms))]
+    public void Parse_TargetForm_YieldsLocalTarget(string target, string host, int port, bool tls)
+    {
+        var input = ParseValid("http", target);
+
+        Assert.Equal(new LocalTarget(host, port, tls), input.Target);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0")]
+    [InlineData("70000")]
+    [InlineData("localhost:")]
+    [InlineData("ftp://localhost:21")]
+    [InlineData("http://localhost:3000/app")]
+    public void Parse_InvalidTarget_ReportsError(string target)
+    {
+        var result = _root.Parse(["http", target]);
+
+        Assert.NotEmpty(result.Errors);
+    }
+
+    [Fact]
+    public void Parse_MissingTarget_ReportsError()
+    {
+        var result = _root.Parse(["http"]);
+
+        Assert.NotEmpty(result.Errors);
+    }
+
+    [Fact]
+    public void Parse_EveryOption_BindsItsValue()
+    {
+        var input = ParseValid(
+            "http", "3000",
+            "--subdomain", "myapp",
+            "--server", "https://fdt.example.com",
+            "--authtoken", "tok_123",
+            "--host-header", "rewrite",
+            "--log", "json",
+            "--insecure",
+            "--transport", "websocket");
+
+        Assert.Equal("myapp", input.Subdomain);
+        Assert.Equal("https://fdt.example.com", input.Server);
+        Assert.Equal("tok_123", input.Authtoken);
+        Assert.Equal("rewrite", input.HostHeader);
+        Assert.Equal("json", input.Log);
+        Assert.True(input.Insecure);
+        Assert.Equal(AgentTransport.WebSocket, input.Transport);
+    }
+
+    [Fact]
+    public void Parse_NoOptions_LeavesEveryOptionUnset()
+    {
+        var input = ParseValid("http", "3000");
+
+        Assert.Null(input.Subdomain);
+        Assert.Null(input.Server);
+        Assert.Null(input.Authtoken);
+        Assert.Null(input.HostHeader);
+        Assert.Null(input.Log);
+        Assert.False(input.Insecure);
+        Assert.Equal(AgentTransport.Auto, input.Transport);
+    }
+
+    [Fact]
+    public void Parse_NameAlias_SetsSubdomain()
+    {
+        var input = ParseValid("http", "--name", "other", "8080");
+
+        Assert.Equal("other", input.Subdomain);
+        Assert.Equal(8080, input.Target.Port);
+    }
+
+    [Fact]
+    public void Parse_HostHeaderValue_KeptAsGiven()
+    {
+        var input = ParseValid("http", "3000", "--host-header", "app.internal:3000");
+
+        Assert.Equal("app.internal:3000", input.HostHeader);
+    }
+
+    [Theory]
+    [InlineData("tui")]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("none")]
+    [InlineData("JSON")]
+    public void Parse_KnownLogFormat_Accepted(string format)
+    {
+        var input = ParseValid("http", "3000", "--log", format);
+
+        Assert.Equal(format, input.Log);
+    }
+
+    [Theory]
+    [InlineData("xml")]
+    [InlineData("yaml")]
+    public void Parse_UnknownLogFormat_ReportsError(string format)
+    {
+        var result = _root.Parse(["http", "3000", "--log", format]);
+
+        Assert.Contains(result.Errors, error => error.Message.Contains(format, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--host-header", "")]
+    [InlineData("--host-header", "a\nb")]
+    [InlineData("--subdomain", " ")]
+    public void Parse_BlankOrControlValue_ReportsError(string option, string value)
+    {
+        var result = _root.Parse(["http", "3000", option, value]);
+
+        Assert.Contains(result.Errors, error => error.Message.Contains(option, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_UnknownOption_ReportsError()
+    {
+        var result = _root.Parse(["http", "3000", "--region", "eu"]);
+
+        Assert.NotEmpty(result.Errors);
+    }
+
+    [Fact]
+    public async Task Invoke_ParseError_ReturnsUsageExitCodeWithoutRunningTheAgent()
+    {
+        var exitCode = await _cli.RunAsync("http", "3000", "--log", "xml");
+
+        Assert.Equal(ExitCodes.UsageError, exitCode);
+        Assert.Empty(_cli.Agents);
+        Assert.Contains("xml", _cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("fdt http --help", _cli.Error.ToString(), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _cli.Dispose();
+
+    private HttpCommandInput ParseValid(params string[] args)
+    {
+        var result = _root.Parse(args);
+        Assert.Empty(result.Errors);
+        Assert.Same(_http, result.CommandResult.Command);
+        return _http.GetInput(result);
+    }
+}

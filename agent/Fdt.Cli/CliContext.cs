@@ -1,0 +1,48 @@
+using Fdt.Agent;
+using Fdt.Cli.Commands.Http;
+using Fdt.Cli.Configuration;
+using Spectre.Console;
+
+namespace Fdt.Cli;
+
+/// <summary>
+/// What commands need from the outside world: output streams, environment, clock, terminal and
+/// the agent. Tests replace any of it; <see cref="CreateDefault"/> is the real process.
+/// </summary>
+internal sealed class CliContext
+{
+    private IAnsiConsole? _terminal;
+
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    public required ICliEnvironment Environment { get; init; }
+
+    /// <summary>Whether standard output is an interactive terminal (then the default log mode is tui).</summary>
+    public bool IsOutputTerminal { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The zone in which times are shown to people (JSON always uses UTC).</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
+
+    /// <summary>Whether Ctrl+C and SIGTERM are turned into cancellation (off in tests).</summary>
+    public bool HandleTermination { get; init; }
+
+    public Func<AgentOptions, ITunnelAgent> CreateAgent { get; init; } = static options => new TunnelAgentRunner(new TunnelAgent(options));
+
+    /// <summary>Where the tui draws; created on first use.</summary>
+    public Func<IAnsiConsole> CreateTerminal { get; init; } = static () => AnsiConsole.Console;
+
+    public IAnsiConsole Terminal => _terminal ??= CreateTerminal();
+
+    public static CliContext CreateDefault() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        Environment = SystemEnvironment.Instance,
+        IsOutputTerminal = !Console.IsOutputRedirected,
+        HandleTermination = true,
+    };
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Fdt.Agent;
+using Fdt.Cli.Output;
+
+namespace Fdt.Cli.Commands.Http;
+
+/// <summary>The syntax of <c>fdt http &lt;target&gt;</c>; <see cref="HttpCommand"/> runs it.</summary>
+internal sealed class HttpCommandDefinition : Command
+{
+    public HttpCommandDefinition()
+        : base("http", "Expose a local HTTP service at a public URL of the FDT server.")
+    {
+        Log.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, LogFormats.Names);
+        Subdomain.Validators.Add(static result => RejectBlankOrControl(result, "--subdomain"));
+        HostHeader.Validators.Add(static result => RejectBlankOrControl(result, "--host-header"));
+
+        Add(Target);
+        Add(Subdomain);
+        Add(Server);
+        Add(Authtoken);
+        Add(HostHeader);
+        Add(Log);
+        Add(Insecure);
+        Add(Transport);
+    }
+
+    public Argument<LocalTarget> Target { get; } = new("target")
+    {
+        Description = "Where to forward: a port (3000), host:port (192.168.1.5:8080), or a URL (http://localhost:3000, https://localhost:8443).",
+        CustomParser = ParseTarget,
+    };
+
+    public Option<string> Subdomain { get; } = new("--subdomain", "--name")
+    {
+        Description = "The name to ask for (the first label of the public host name); random when left out.",
+        HelpName = "NAME",
+    };
+
+    public Option<string> Server { get; } = new("--server")
+    {
+        Description = "The FDT server's URL [default: $FDT_SERVER, the config file, or http://localhost:8080].",
+        HelpName = "URL",
+    };
+
+    public Option<string> Authtoken { get; } = new("--authtoken")
+    {
+        Description = "The authtoken [default: $FDT_AUTHTOKEN, or the config file's (fdt config add-authtoken)].",
+        HelpName = "TOKEN",
+    };
+
+    public Option<string> HostHeader { get; } = new("--host-header")
+    {
+        Description = "The Host header sent to the local service: 'rewrite' uses the target's address, any other value is sent as is [default: the visitor's].",
+        HelpName = "rewrite|VALUE",
+    };
+
+    public Option<string> Log { get; } = new("--log")
+    {
+        Description = "Output: tui (live view), text (a line per event), json (a JSON object per line) or none [default: tui on a terminal, else text].",
+        HelpName = "tui|text|json|none",
+    };
+
+    public Option<bool> Insecure { get; } = new("--insecure")
+    {
+        Description = "Accept any TLS certificate from the server (self-signed development servers only).",
+    };
+
+    public Option<AgentTransport> Transport { get; } = new("--transport")
+    {
+        Description = "How to reach the server: auto (an HTTP upgrade, falling back to WebSocket), upgrade or websocket [default: auto].",
+        HelpName = "auto|upgrade|websocket",
+        DefaultValueFactory = static _ => AgentTransport.Auto,
+    };
+
+    public HttpCommandInput GetInput(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return new HttpCommandInput
+        {
+            Target = parseResult.GetRequiredValue(Target),
+            Subdomain = parseResult.GetValue(Subdomain),
+            Server = parseResult.GetValue(Server),
+            Authtoken = parseResult.GetValue(Authtoken),
+            HostHeader = parseResult.GetValue(HostHeader),
+            Log = parseResult.GetValue(Log),
+            Insecure = parseResult.GetValue(Insecure),
+            Transport = parseResult.GetValue(Transport),
+        };
+    }
+
+    private static LocalTarget? ParseTarget(ArgumentResult result)
+    {
+        var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+        if (LocalTarget.TryParse(value, out var target, out var error))
+        {
+            return target;
+        }
+
+        result.AddError(error);
+        return null;
+    }
+
+    private static void RejectBlankOrControl(OptionResult result, string name)
+    {
+        var value = result.GetValueOrDefault<string>();
+        if (string.IsNullOrWhiteSpace(value) || value.Any(static c => char.IsControl(c)))
+        {
+            result.AddError($"{name} needs a non-empty value without control characters.");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Fdt.Agent;
+
+namespace Fdt.Cli.Commands.Http;
+
+/// <summary>What the user asked <c>fdt http</c> for, as parsed from the command line.</summary>
+internal sealed record HttpCommandInput
+{
+    public required LocalTarget Target { get; init; }
+
+    /// <summary>The requested name (--subdomain, --name); null asks for a random one.</summary>
+    public string? Subdomain { get; init; }
+
+    /// <summary>--server, when given.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>--authtoken, when given.</summary>
+    public string? Authtoken { get; init; }
+
+    /// <summary>--host-header: "rewrite" or a value; null keeps the visitor's.</summary>
+    public string? HostHeader { get; init; }
+
+    /// <summary>--log: tui, text, json or none; null picks tui on a terminal and text otherwise.</summary>
+    public string? Log { get; init; }
+
+    /// <summary>--insecure: accept any TLS certificate from the server.</summary>
+    public bool Insecure { get; init; }
+
+    public AgentTransport Transport { get; init; }
+}

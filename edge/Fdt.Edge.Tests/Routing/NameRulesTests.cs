@@ -1,0 +1,57 @@
+using Fdt.Edge.Routing;
+
+namespace Fdt.Edge.Tests.Routing;
+
+public sealed class NameRulesTests
+{
+    private static readonly IReadOnlyList<string> Reserved = new EdgeOptions().ReservedNames;
+
+    [Theory]
+    [InlineData("myapp", "myapp")]
+    [InlineData("MyApp", "myapp")]
+    [InlineData("a-b-c", "a-b-c")]
+    [InlineData("abc123", "abc123")]
+    [InlineData("123", "123")]
+    public void TryNormalize_ValidLabel_IsAcceptedLowercase(string requested, string expected)
+    {
+        Assert.True(NameRules.TryNormalize(requested, 3, Reserved, out var name, out var error), error);
+        Assert.Equal(expected, name);
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("ab", "shorter")]
+    [InlineData("-abc", "hyphen")]
+    [InlineData("abc-", "hyphen")]
+    [InlineData("a.b.c", "'.'")]
+    [InlineData("my_app", "'_'")]
+    [InlineData("xn--abc", "reserved for internationalised")]
+    [InlineData("www", "reserved")]
+    [InlineData("ADMIN", "reserved")]
+    public void TryNormalize_Invalid_ExplainsWhy(string requested, string reason)
+    {
+        Assert.False(NameRules.TryNormalize(requested, 3, Reserved, out _, out var error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryNormalize_TooLong_IsRefused()
+    {
+        Assert.False(NameRules.TryNormalize(new string('a', 64), 3, Reserved, out _, out var error));
+        Assert.Contains("63", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_ShortLowercaseUnambiguousAndValid()
+    {
+        var names = Enumerable.Range(0, 2000).Select(_ => NameRules.Generate()).ToList();
+        Assert.All(names, name =>
+        {
+            Assert.Equal(NameRules.RandomNameLength, name.Length);
+            Assert.Matches("^[a-z][a-z2-9]+$", name);
+            Assert.DoesNotMatch("[ilo01]", name);
+            Assert.True(NameRules.TryNormalize(name, 3, [], out _, out _));
+        });
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+}

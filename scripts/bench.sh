@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Measures the HTTP tunnel against a direct connection in the same run:
+#   - small responses: wrk -t2 -c50 (requests/s, p50, p99) on a 2 KB file served by nginx
+#   - bulk: a 100 MiB download with curl (MB/s)
+# and prints the tunnel/direct ratios. Medians of RUNS runs (default 3).
+# Usage: scripts/bench.sh [--runs N] [--duration 10s] [--connections 50]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=3
+duration=10s
+connections=50
+while (($#)); do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+need=()
+for tool in wrk nginx curl python3; do
+  command -v "$tool" >/dev/null || need+=("$tool")
+done
+if ((${#need[@]})); then
+  pkgs=()
+  for tool in "${need[@]}"; do
+    case "$tool" in
+      nginx) pkgs+=(nginx-light) ;;
+      *) pkgs+=("$tool") ;;
+    esac
+  done
+  sudo_cmd=(); [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+
+work=$(mktemp -d /tmp/fdt-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+echo "== build (Release)"
+dotnet build services/Fdt.Server -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+dotnet build agent/Fdt.Cli -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+server_dll=services/Fdt.Server/bin/Release/net10.0/fdt-server.dll
+agent_dll=agent/Fdt.Cli/bin/Release/net10.0/fdt.dll
+
+echo "== origin (nginx)"
+mkdir -p "$work/www" "$work/nginx"
+head -c 2048 /dev/urandom > "$work/www/2kb.bin"
+head -c $((100 * 1024 * 1024)) /dev/urandom > "$work/www/100mb.bin"
+origin_port=$(free_port)
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/nginx;
+  proxy_temp_path $work/nginx;
+  fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx;
+  scgi_temp_path $work/nginx;
+  server {
+    listen 127.0.0.1:$origin_port;
+    root $work/www;
+  }
+}
+CONF
+"$nginx_bin" -c "$work/nginx.conf" -g "daemon on;"
+
+echo "== server and agent"
+server_port=$(free_port)
+token=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+dotnet "$server_dll" --listen 127.0.0.1 --http-port "$server_port" --data-dir "$work/data" --dev-authtoken "$token" > "$work/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$server_port/" >/dev/null && break; sleep 0.1; done
+dotnet "$agent_dll" http "127.0.0.1:$origin_port" --server "http://127.0.0.1:$server_port" --authtoken "$token" --subdomain bench --log none > "$work/agent.log" 2>&1 &
+pids+=($!)
+tunnel_host="bench.localhost:$server_port"
+for _ in $(seq 100); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $tunnel_host" "http://127.0.0.1:$server_port/2kb.bin") == 200 ]] && break
+  sleep 0.1
+done
+[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $tunnel_host" "http://127.0.0.1:$server_port/2kb.bin") == 200 ]] || { echo "tunnel did not come up"; cat "$work/agent.log" "$work/server.log"; exit 1; }
+
+# wrk prints latency in us/ms/s; normalise to ms.
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+run_wrk() { # url host -> "rps p50 p99"
+  local url=$1 host=$2 out
+  out=$(wrk -t2 -c"$connections" -d"$duration" --latency -H "Host: $host" "$url")
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+  echo "$rps $p50 $p99"
+}
+
+run_download() { # url host -> MB/s
+  curl -s -o /dev/null -H "Host: $2" -w '%{speed_download}' "$1" | awk '{ printf "%.1f", $1 / 1000000 }'
+}
+
+declare -A results
+for path in direct tunnel; do
+  if [[ $path == direct ]]; then url="http://127.0.0.1:$origin_port"; host="127.0.0.1:$origin_port"; else url="http://127.0.0.1:$server_port"; host=$tunnel_host; fi
+  echo "== $path: small responses ($runs x wrk -t2 -c$connections -d$duration)"
+  wrk -t2 -c"$connections" -d2s -H "Host: $host" "$url/2kb.bin" >/dev/null # warm-up
+  rps_list=(); p50_list=(); p99_list=()
+  for _ in $(seq "$runs"); do
+    read -r rps p50 p99 < <(run_wrk "$url/2kb.bin" "$host")
+    echo "   $rps req/s  p50 $p50 ms  p99 $p99 ms"
+    rps_list+=("$rps"); p50_list+=("$p50"); p99_list+=("$p99")
+  done
+  results[$path.rps]=$(printf '%s\n' "${rps_list[@]}" | median)
+  results[$path.p50]=$(printf '%s\n' "${p50_list[@]}" | median)
+  results[$path.p99]=$(printf '%s\n' "${p99_list[@]}" | median)
+
+  echo "== $path: 100 MiB download ($runs x curl)"
+  run_download "$url/100mb.bin" "$host" >/dev/null # warm-up
+  mbs_list=()
+  for _ in $(seq "$runs"); do
+    mbs=$(run_download "$url/100mb.bin" "$host")
+    echo "   $mbs MB/s"
+    mbs_list+=("$mbs")
+  done
+  results[$path.mbs]=$(printf '%s\n' "${mbs_list[@]}" | median)
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
+echo
+echo "| path | req/s | p50 ms | p99 ms | MB/s (100 MiB) |"
+echo "|---|---|---|---|---|"
+echo "| direct (nginx) | ${results[direct.rps]} | ${results[direct.p50]} | ${results[direct.p99]} | ${results[direct.mbs]} |"
+echo "| FDT tunnel | ${results[tunnel.rps]} | ${results[tunnel.p50]} | ${results[tunnel.p99]} | ${results[tunnel.mbs]} |"
+echo "| tunnel / direct | $(ratio "${results[tunnel.rps]}" "${results[direct.rps]}") | | | $(ratio "${results[tunnel.mbs]}" "${results[direct.mbs]}") |"
+echo
+echo "machine: $(nproc) cores, $(uname -r), dotnet $(dotnet --version), $(date -u +%Y-%m-%dT%H:%MZ)"
