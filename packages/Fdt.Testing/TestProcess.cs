@@ -178,6 +178,15 @@ public sealed class TestProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (as a service manager stops a service) on Unix.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            _ = NativeSignals.Kill(_process.Id, NativeSignals.SigTerm);
+        }
+    }
+
     /// <summary>Kills the process tree at once (SIGKILL).</summary>
     public void Kill()
     {

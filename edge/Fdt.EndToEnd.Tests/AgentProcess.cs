@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Fdt.Testing;
+
+namespace Fdt.EndToEnd.Tests;
+
+/// <summary>The fdt agent running as a process with JSON-line output, isolated from the user's config.</summary>
+internal sealed class AgentProcess : IAsyncDisposable
+{
+    private AgentProcess(TestProcess process)
+    {
+        Process = process;
+    }
+
+    public TestProcess Process { get; }
+
+    public static AgentProcess Start(Uri server, string target, string token, params string[] extra)
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"fdt-e2e-config-{Guid.NewGuid():N}.json");
+        var process = TestProcess.Start(
+            "dotnet",
+            [Binaries.Agent, "http", target, "--server", server.ToString(), "--authtoken", token, "--log", "json", .. extra],
+            new Dictionary<string, string?> { ["FDT_CONFIG"] = config, ["FDT_SERVER"] = null, ["FDT_AUTHTOKEN"] = null });
+        return new AgentProcess(process);
+    }
+
+    /// <summary>Waits for the next JSON event named <paramref name="name"/> (after <paramref name="skip"/> earlier ones).</summary>
+    public async Task<JsonElement> WaitForEventAsync(string name, int skip = 0, TimeSpan? timeout = null)
+    {
+        var seen = 0;
+        var line = await Process.WaitForLineAsync(
+            l => IsEvent(l, name) && seen++ >= skip,
+            timeout ?? TimeSpan.FromSeconds(60),
+            TestContext.Current.CancellationToken);
+        return JsonDocument.Parse(line).RootElement.Clone();
+    }
+
+    public async Task<string> WaitForUrlAsync(int skip = 0) => (await WaitForEventAsync("tunnel_started", skip)).GetProperty("url").GetString()!;
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+
+    private static bool IsEvent(string line, string name)
+    {
+        if (!line.StartsWith('{'))
+        {
+            return false;
+        }
+
+        using var document = JsonDocument.Parse(line);
+        return document.RootElement.TryGetProperty("event", out var value) && value.GetString() == name;
+    }
+}

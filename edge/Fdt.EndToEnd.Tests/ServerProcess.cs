@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using Fdt.Testing;
+
+namespace Fdt.EndToEnd.Tests;
+
+/// <summary>fdt-server running as a process on 127.0.0.1, with its own data directory.</summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private ServerProcess(TestProcess process, int port, string dataDirectory)
+    {
+        Process = process;
+        Port = port;
+        DataDirectory = dataDirectory;
+    }
+
+    public TestProcess Process { get; }
+
+    public int Port { get; }
+
+    public string DataDirectory { get; }
+
+    public Uri Url => new($"http://127.0.0.1:{Port}");
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string? token, int port = 0)
+    {
+        List<string> arguments = [Binaries.Server, "--listen", "127.0.0.1", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory];
+        if (token is not null)
+        {
+            arguments.AddRange(["--dev-authtoken", token]);
+        }
+
+        var process = TestProcess.Start("dotnet", arguments, new Dictionary<string, string?> { ["FDT_DEV_AUTHTOKEN"] = null });
+        var line = await process.WaitForLineAsync(l => l.Contains("Listening on http://127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        var actual = int.Parse(PortPattern().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return new ServerProcess(process, actual, dataDirectory);
+    }
+
+    public HttpClient CreateVisitor() => LoopbackHttp.CreateClient(Port);
+
+    /// <summary>Stops the server as a service manager would (SIGTERM) and waits for it to exit.</summary>
+    public async Task<int> StopAsync()
+    {
+        Process.Terminate();
+        return await Process.WaitForExitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:(\d+)")]
+    private static partial Regex PortPattern();
+}
