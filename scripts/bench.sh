@@ -38,6 +38,7 @@ fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
 work=$(mktemp -d /tmp/fdt-bench.XXXXXX)
+chmod 755 "$work" # nginx workers run as an unprivileged user
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -88,29 +89,36 @@ echo "== server and agent"
 server_port=$(free_port)
 token=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 dotnet "$server_dll" --listen 127.0.0.1 --http-port "$server_port" --data-dir "$work/data" --dev-authtoken "$token" > "$work/server.log" 2>&1 &
-pids+=($!)
+server_pid=$!
+pids+=($server_pid)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$server_port/" >/dev/null && break; sleep 0.1; done
-dotnet "$agent_dll" http "127.0.0.1:$origin_port" --server "http://127.0.0.1:$server_port" --authtoken "$token" --subdomain bench --log none > "$work/agent.log" 2>&1 &
-pids+=($!)
+FDT_CONFIG="$work/agent-config.json" dotnet "$agent_dll" http "127.0.0.1:$origin_port" --server "http://127.0.0.1:$server_port" --authtoken "$token" --subdomain bench --log none > "$work/agent.log" 2>&1 &
+agent_pid=$!
+pids+=($agent_pid)
 tunnel_host="bench.localhost:$server_port"
 for _ in $(seq 100); do
   [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $tunnel_host" "http://127.0.0.1:$server_port/2kb.bin") == 200 ]] && break
   sleep 0.1
 done
-[[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $tunnel_host" "http://127.0.0.1:$server_port/2kb.bin") == 200 ]] || { echo "tunnel did not come up"; cat "$work/agent.log" "$work/server.log"; exit 1; }
+status=$(curl -s -o /dev/null -w "%{http_code}" -H "Host: $tunnel_host" "http://127.0.0.1:$server_port/2kb.bin")
+[[ $status == 200 ]] || { echo "tunnel did not come up (HTTP $status)"; cat "$work/agent.log" "$work/server.log" "$work/nginx/error.log"; exit 1; }
 
 # wrk prints latency in us/ms/s; normalise to ms.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-run_wrk() { # url host -> "rps p50 p99"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+run_wrk() { # url host -> "rps p50 p99 requests"
   local url=$1 host=$2 out
   out=$(wrk -t2 -c"$connections" -d"$duration" --latency -H "Host: $host" "$url")
-  local rps p50 p99
+  local rps p50 p99 requests
   rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  echo "$rps $p50 $p99"
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  echo "$rps $p50 $p99 $requests"
 }
 
 run_download() { # url host -> MB/s
@@ -121,11 +129,17 @@ declare -A results
 for path in direct tunnel; do
   if [[ $path == direct ]]; then url="http://127.0.0.1:$origin_port"; host="127.0.0.1:$origin_port"; else url="http://127.0.0.1:$server_port"; host=$tunnel_host; fi
   echo "== $path: small responses ($runs x wrk -t2 -c$connections -d$duration)"
-  wrk -t2 -c"$connections" -d2s -H "Host: $host" "$url/2kb.bin" >/dev/null # warm-up
+  wrk -t2 -c"$connections" -d10s -H "Host: $host" "$url/2kb.bin" >/dev/null # warm-up (lets tiered JIT settle)
   rps_list=(); p50_list=(); p99_list=()
   for _ in $(seq "$runs"); do
-    read -r rps p50 p99 < <(run_wrk "$url/2kb.bin" "$host")
-    echo "   $rps req/s  p50 $p50 ms  p99 $p99 ms"
+    s0=$(cpu_ticks "$server_pid"); a0=$(cpu_ticks "$agent_pid")
+    read -r rps p50 p99 requests < <(run_wrk "$url/2kb.bin" "$host")
+    s1=$(cpu_ticks "$server_pid"); a1=$(cpu_ticks "$agent_pid")
+    cpu=""
+    if [[ $path == tunnel ]]; then
+      cpu=$(awk -v s=$((s1 - s0)) -v a=$((a1 - a0)) -v n="$requests" -v hz="$hz" 'BEGIN { printf "  CPU/request: edge %.1f us, agent %.1f us", s * 1e6 / hz / n, a * 1e6 / hz / n }')
+    fi
+    echo "   $rps req/s  p50 $p50 ms  p99 $p99 ms$cpu"
     rps_list+=("$rps"); p50_list+=("$p50"); p99_list+=("$p99")
   done
   results[$path.rps]=$(printf '%s\n' "${rps_list[@]}" | median)
@@ -136,8 +150,14 @@ for path in direct tunnel; do
   run_download "$url/100mb.bin" "$host" >/dev/null # warm-up
   mbs_list=()
   for _ in $(seq "$runs"); do
+    s0=$(cpu_ticks "$server_pid"); a0=$(cpu_ticks "$agent_pid")
     mbs=$(run_download "$url/100mb.bin" "$host")
-    echo "   $mbs MB/s"
+    s1=$(cpu_ticks "$server_pid"); a1=$(cpu_ticks "$agent_pid")
+    cpu=""
+    if [[ $path == tunnel ]]; then
+      cpu="  CPU: edge $(( (s1 - s0) * 1000 / hz )) ms, agent $(( (a1 - a0) * 1000 / hz )) ms"
+    fi
+    echo "   $mbs MB/s$cpu"
     mbs_list+=("$mbs")
   done
   results[$path.mbs]=$(printf '%s\n' "${mbs_list[@]}" | median)

@@ -19,65 +19,33 @@ internal enum CopyResult
 }
 
 /// <summary>
-/// Copies one stream to another, flushing after every write so that streamed responses
-/// (server-sent events, long polling, gRPC) reach the other side as they are produced.
-/// While waiting for data it holds no buffer: after a short read the buffer goes back to the pool
-/// and a zero-byte read waits for the next data, so idle long-lived streams cost no memory.
-/// Failures are returned, not thrown, so the caller can tell which side failed.
+/// Copies one direction of an upgraded (WebSocket) connection, flushing after every write so
+/// messages are never held back. While waiting for data it holds no buffer: after a short read
+/// the buffer goes back to the pool and a zero-byte read waits for the next data, so idle
+/// long-lived connections cost no memory. Failures are returned, not thrown, so the caller can
+/// tell which side failed.
 /// </summary>
-// CA2012: each pending read below is awaited exactly once, or handed to ObserveAsync instead.
-#pragma warning disable CA2012
 internal static class StreamCopier
 {
     private const int BufferSize = 64 * 1024;
 
-    /// <param name="beforeWait">Called (once) the first time a read has to wait for data, e.g. to send response headers early.</param>
-    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, Stream destination, Func<ValueTask>? beforeWait, CancellationToken cancellationToken)
+    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
     {
         byte[]? buffer = null;
         try
         {
             while (true)
             {
-                ValueTask<int> pending;
-                if (buffer is null)
-                {
-                    // Wait without a buffer (streams that cannot wait this way return at once).
-                    pending = source.ReadAsync(Memory<byte>.Empty, cancellationToken);
-                    if (!pending.IsCompleted && await RunBeforeWaitAsync(TakeOnce(ref beforeWait)).ConfigureAwait(false) is { } failed)
-                    {
-                        // The pending read ends when the caller disposes the source.
-                        _ = ObserveAsync(pending).AsTask();
-                        return (CopyResult.DestinationError, failed);
-                    }
-
-                    try
-                    {
-                        await pending.ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
-                    {
-                        return (CopyResult.Canceled, ex);
-                    }
-                    catch (Exception ex)
-                    {
-                        return (CopyResult.SourceError, ex);
-                    }
-
-                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                }
-
                 int read;
                 try
                 {
-                    pending = source.ReadAsync(buffer, cancellationToken);
-                    if (!pending.IsCompleted && await RunBeforeWaitAsync(TakeOnce(ref beforeWait)).ConfigureAwait(false) is { } failed)
+                    if (buffer is null)
                     {
-                        _ = ObserveAsync(pending).AsTask();
-                        return (CopyResult.DestinationError, failed);
+                        await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                        buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
                     }
 
-                    read = await pending.ConfigureAwait(false);
+                    read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
                 {
@@ -123,43 +91,4 @@ internal static class StreamCopier
             }
         }
     }
-
-    private static Func<ValueTask>? TakeOnce(ref Func<ValueTask>? callback)
-    {
-        var taken = callback;
-        callback = null;
-        return taken;
-    }
-
-    /// <summary>Runs the callback (if any) before a wait; returns what it failed with, or null.</summary>
-    private static async ValueTask<Exception?> RunBeforeWaitAsync(Func<ValueTask>? callback)
-    {
-        if (callback is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            await callback().ConfigureAwait(false);
-            return null;
-        }
-        catch (Exception ex)
-        {
-            return ex;
-        }
-    }
-
-    private static async ValueTask ObserveAsync(ValueTask<int> pending)
-    {
-        try
-        {
-            await pending.ConfigureAwait(false);
-        }
-        catch
-        {
-            // The read's outcome no longer matters.
-        }
-    }
 }
-#pragma warning restore CA2012

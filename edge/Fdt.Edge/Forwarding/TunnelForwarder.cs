@@ -106,7 +106,7 @@ public sealed partial class TunnelForwarder : IDisposable
                 return;
             }
 
-            var (result, error) = await StreamCopier.CopyAsync(upstream, visitor.Body, () => new ValueTask(visitor.Body.FlushAsync(aborted)), aborted);
+            var (result, error) = await ResponseBodyCopier.CopyAsync(upstream, visitor.BodyWriter, aborted);
             if (result == CopyResult.SourceError)
             {
                 // The status line has gone out; all that is left is to cut the visitor's response.
@@ -253,8 +253,8 @@ public sealed partial class TunnelForwarder : IDisposable
         await using (visitor)
         {
             using var done = new CancellationTokenSource();
-            var toUpstream = StreamCopier.CopyAsync(visitor, upstream, null, done.Token).AsTask();
-            var toVisitor = StreamCopier.CopyAsync(upstream, visitor, null, done.Token).AsTask();
+            var toUpstream = StreamCopier.CopyAsync(visitor, upstream, done.Token).AsTask();
+            var toVisitor = StreamCopier.CopyAsync(upstream, visitor, done.Token).AsTask();
 
             // When either side ends, the upgraded connection is over: close both.
             await Task.WhenAny(toUpstream, toVisitor);
