@@ -67,6 +67,13 @@ public sealed record EdgeOptions
     /// <summary>Where leases are persisted so names survive an edge restart; null keeps them in memory only.</summary>
     public string? LeaseFile { get; init; }
 
+    /// <summary>
+    /// Whether the edge's own transport serves agents' raw upgrade connections on cleartext
+    /// ports directly on their sockets (faster: no Kestrel pipes on the connection that carries
+    /// all of a tunnel's traffic). Read at startup.
+    /// </summary>
+    public bool AgentFastPath { get; init; } = true;
+
     /// <summary>Suggested delay, sent to agents when the edge drains, before they reconnect.</summary>
     public TimeSpan DrainReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 }

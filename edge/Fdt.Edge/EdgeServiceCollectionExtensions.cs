@@ -1,4 +1,7 @@
 using Fdt.Edge.Forwarding;
+using Fdt.Edge.Listeners;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
 using Fdt.Edge.Routing;
 using Fdt.Edge.Sessions;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +41,12 @@ public static class EdgeServiceCollectionExtensions
         services.TryAddSingleton<AgentConnectionHandler>();
         services.TryAddSingleton<TunnelForwarder>();
         services.AddHostedService<EdgeLifecycleService>();
+
+        // Last registered wins for IP endpoints: agents' raw connections skip Kestrel's pipes.
+        if (builder.Configuration.GetValue(EdgeOptions.SectionName + ":" + nameof(EdgeOptions.AgentFastPath), true))
+        {
+            services.AddSingleton<IConnectionListenerFactory, AgentFastPathListenerFactory>();
+        }
         return builder;
     }
 }

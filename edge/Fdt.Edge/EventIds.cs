@@ -16,6 +16,7 @@ internal static class EventIds
     public const int BindRefused = 1106;
     public const int ControlProtocolError = 1107;
     public const int DrainingSessions = 1108;
+    public const int AgentFastPath = 1109;
 
     public const int ForwardFailed = 1200;
     public const int ResponseAborted = 1201;

@@ -65,12 +65,14 @@ public sealed partial class AgentConnectionHandler
     public async Task HandleAsync(HttpContext context)
     {
         Stream transport;
+        string kind;
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         if (upgrade is { IsUpgradableRequest: true } && !context.WebSockets.IsWebSocketRequest
             && string.Equals(context.Request.Headers.Upgrade, ControlProtocol.UpgradeProtocol, StringComparison.OrdinalIgnoreCase))
         {
             context.Response.Headers.Upgrade = ControlProtocol.UpgradeProtocol;
             transport = await upgrade.UpgradeAsync();
+            kind = AgentTransportKinds.Upgrade;
         }
         else if (context.WebSockets.IsWebSocketRequest)
         {
@@ -82,6 +84,7 @@ public sealed partial class AgentConnectionHandler
                 DangerousEnableCompression = false,
             });
             transport = new WebSocketByteStream(webSocket);
+            kind = AgentTransportKinds.WebSocket;
         }
         else
         {
@@ -93,18 +96,20 @@ public sealed partial class AgentConnectionHandler
             return;
         }
 
-        var mux = MuxSession.StartServer(transport, _muxOptions, _loggerFactory.CreateLogger<MuxSession>());
-        await RunAsync(mux, context.Connection.RemoteIpAddress, context.Connection.LocalPort);
+        await RunAsync(StartSession(transport), context.Connection.RemoteIpAddress, context.Connection.LocalPort, kind);
     }
 
+    /// <summary>Starts the edge's side of the mux over an agent's transport.</summary>
+    internal MuxSession StartSession(Stream transport) => MuxSession.StartServer(transport, _muxOptions, _loggerFactory.CreateLogger<MuxSession>());
+
     /// <summary>Runs an agent session over an established mux (also used by tests and other transports).</summary>
-    internal async Task RunAsync(MuxSession mux, IPAddress? remoteAddress, int localPort)
+    internal async Task RunAsync(MuxSession mux, IPAddress? remoteAddress, int localPort, string transport)
     {
         AgentSession? session = null;
         var cleanClose = false;
         try
         {
-            session = await HandshakeAsync(mux, remoteAddress, localPort);
+            session = await HandshakeAsync(mux, remoteAddress, localPort, transport);
             if (session is null)
             {
                 return;
@@ -140,7 +145,7 @@ public sealed partial class AgentConnectionHandler
         }
     }
 
-    private async Task<AgentSession?> HandshakeAsync(MuxSession mux, IPAddress? remoteAddress, int localPort)
+    private async Task<AgentSession?> HandshakeAsync(MuxSession mux, IPAddress? remoteAddress, int localPort, string transport)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         timeout.CancelAfter(_options.HandshakeTimeout);
@@ -189,6 +194,7 @@ public sealed partial class AgentConnectionHandler
         var session = new AgentSession("s" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), auth.Identity, hello, remoteAddress, mux, control, _time.GetUtcNow())
         {
             LocalPort = localPort,
+            Transport = transport,
         };
         _sessions.Add(session);
         await control.SendAsync(new HelloResultMessage { Ok = true, SessionId = session.Id, Account = auth.Identity.DisplayName, EdgeId = Environment.MachineName }, timeout.Token);

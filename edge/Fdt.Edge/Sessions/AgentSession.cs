@@ -62,6 +62,9 @@ public sealed class AgentSession
     /// <summary>The edge port the agent connected to (public URLs use it unless a public port is configured).</summary>
     public int LocalPort { get; init; }
 
+    /// <summary>How the agent's connection is carried (<see cref="AgentTransportKinds"/>).</summary>
+    public string Transport { get; init; } = AgentTransportKinds.Upgrade;
+
     /// <summary>Set when the edge drains: the session's names are leased rather than released when it ends.</summary>
     internal bool Draining { get; set; }
 
