@@ -1,9 +1,9 @@
 using Fdt.Edge.Forwarding;
 using Fdt.Edge.Listeners;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Configuration;
 using Fdt.Edge.Routing;
 using Fdt.Edge.Sessions;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
