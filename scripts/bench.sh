@@ -125,42 +125,45 @@ run_download() { # url host -> MB/s
   curl -s -o /dev/null -H "Host: $2" -w '%{speed_download}' "$1" | awk '{ printf "%.1f", $1 / 1000000 }'
 }
 
-declare -A results
-for path in direct tunnel; do
-  if [[ $path == direct ]]; then url="http://127.0.0.1:$origin_port"; host="127.0.0.1:$origin_port"; else url="http://127.0.0.1:$server_port"; host=$tunnel_host; fi
-  echo "== $path: small responses ($runs x wrk -t2 -c$connections -d$duration)"
-  wrk -t2 -c"$connections" -d10s -H "Host: $host" "$url/2kb.bin" >/dev/null # warm-up (lets tiered JIT settle)
-  rps_list=(); p50_list=(); p99_list=()
-  for _ in $(seq "$runs"); do
-    s0=$(cpu_ticks "$server_pid"); a0=$(cpu_ticks "$agent_pid")
-    read -r rps p50 p99 requests < <(run_wrk "$url/2kb.bin" "$host")
-    s1=$(cpu_ticks "$server_pid"); a1=$(cpu_ticks "$agent_pid")
-    cpu=""
-    if [[ $path == tunnel ]]; then
-      cpu=$(awk -v s=$((s1 - s0)) -v a=$((a1 - a0)) -v n="$requests" -v hz="$hz" 'BEGIN { printf "  CPU/request: edge %.1f us, agent %.1f us", s * 1e6 / hz / n, a * 1e6 / hz / n }')
-    fi
-    echo "   $rps req/s  p50 $p50 ms  p99 $p99 ms$cpu"
-    rps_list+=("$rps"); p50_list+=("$p50"); p99_list+=("$p99")
-  done
-  results[$path.rps]=$(printf '%s\n' "${rps_list[@]}" | median)
-  results[$path.p50]=$(printf '%s\n' "${p50_list[@]}" | median)
-  results[$path.p99]=$(printf '%s\n' "${p99_list[@]}" | median)
+# Direct and tunnel runs alternate, so that drift in the machine's speed during the run (shared
+# virtual machines drift by 10-20%) affects both sides alike.
+direct_url="http://127.0.0.1:$origin_port"; direct_host="127.0.0.1:$origin_port"
+tunnel_url="http://127.0.0.1:$server_port"
+echo "== warm-up (lets tiered JIT settle)"
+wrk -t2 -c"$connections" -d10s -H "Host: $direct_host" "$direct_url/2kb.bin" >/dev/null
+wrk -t2 -c"$connections" -d10s -H "Host: $tunnel_host" "$tunnel_url/2kb.bin" >/dev/null
+run_download "$direct_url/100mb.bin" "$direct_host" >/dev/null
+run_download "$tunnel_url/100mb.bin" "$tunnel_host" >/dev/null
 
-  echo "== $path: 100 MiB download ($runs x curl)"
-  run_download "$url/100mb.bin" "$host" >/dev/null # warm-up
-  mbs_list=()
-  for _ in $(seq "$runs"); do
-    s0=$(cpu_ticks "$server_pid"); a0=$(cpu_ticks "$agent_pid")
-    mbs=$(run_download "$url/100mb.bin" "$host")
-    s1=$(cpu_ticks "$server_pid"); a1=$(cpu_ticks "$agent_pid")
-    cpu=""
-    if [[ $path == tunnel ]]; then
-      cpu="  CPU: edge $(( (s1 - s0) * 1000 / hz )) ms, agent $(( (a1 - a0) * 1000 / hz )) ms"
-    fi
-    echo "   $mbs MB/s$cpu"
-    mbs_list+=("$mbs")
-  done
-  results[$path.mbs]=$(printf '%s\n' "${mbs_list[@]}" | median)
+declare -A lists
+echo "== small responses ($runs x wrk -t2 -c$connections -d$duration, alternating)"
+for _ in $(seq "$runs"); do
+  read -r rps p50 p99 _ < <(run_wrk "$direct_url/2kb.bin" "$direct_host")
+  echo "   direct  $rps req/s  p50 $p50 ms  p99 $p99 ms"
+  lists[direct.rps]+="$rps "; lists[direct.p50]+="$p50 "; lists[direct.p99]+="$p99 "
+  s0=$(cpu_ticks "$server_pid"); a0=$(cpu_ticks "$agent_pid")
+  read -r rps p50 p99 requests < <(run_wrk "$tunnel_url/2kb.bin" "$tunnel_host")
+  s1=$(cpu_ticks "$server_pid"); a1=$(cpu_ticks "$agent_pid")
+  cpu=$(awk -v s=$((s1 - s0)) -v a=$((a1 - a0)) -v n="$requests" -v hz="$hz" 'BEGIN { printf "CPU/request: edge %.1f us, agent %.1f us", s * 1e6 / hz / n, a * 1e6 / hz / n }')
+  echo "   tunnel  $rps req/s  p50 $p50 ms  p99 $p99 ms  $cpu"
+  lists[tunnel.rps]+="$rps "; lists[tunnel.p50]+="$p50 "; lists[tunnel.p99]+="$p99 "
+done
+
+echo "== 100 MiB download ($runs x curl, alternating)"
+for _ in $(seq "$runs"); do
+  mbs=$(run_download "$direct_url/100mb.bin" "$direct_host")
+  echo "   direct  $mbs MB/s"
+  lists[direct.mbs]+="$mbs "
+  s0=$(cpu_ticks "$server_pid"); a0=$(cpu_ticks "$agent_pid")
+  mbs=$(run_download "$tunnel_url/100mb.bin" "$tunnel_host")
+  s1=$(cpu_ticks "$server_pid"); a1=$(cpu_ticks "$agent_pid")
+  echo "   tunnel  $mbs MB/s  CPU: edge $(( (s1 - s0) * 1000 / hz )) ms, agent $(( (a1 - a0) * 1000 / hz )) ms"
+  lists[tunnel.mbs]+="$mbs "
+done
+
+declare -A results
+for key in "${!lists[@]}"; do
+  results[$key]=$(tr ' ' '\n' <<<"${lists[$key]}" | grep . | median)
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }

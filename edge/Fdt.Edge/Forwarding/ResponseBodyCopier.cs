@@ -12,8 +12,8 @@ namespace Fdt.Edge.Forwarding;
 /// </summary>
 internal static class ResponseBodyCopier
 {
-    private const int ReadSize = 64 * 1024;
-    private const int MaxUnflushed = 256 * 1024;
+    private const int ReadSize = 256 * 1024;
+    private const int MaxUnflushed = 1024 * 1024;
 
     // CA2012: each pending read is awaited exactly once.
 #pragma warning disable CA2012

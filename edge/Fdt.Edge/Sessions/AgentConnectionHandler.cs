@@ -54,6 +54,10 @@ public sealed partial class AgentConnectionHandler
             MaxConcurrentStreams = _options.MaxStreamsPerSession,
             MaxStreamWindow = _options.MaxStreamWindow,
             TimeProvider = time,
+
+            // The edge's readers (the forwarder's HTTP connections and its copy loops) never block
+            // synchronously: resuming them on the receive loop saves a thread hand-off per delivery.
+            InlineReadCompletions = true,
         };
     }
 

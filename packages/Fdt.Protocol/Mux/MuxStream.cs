@@ -16,7 +16,8 @@ namespace Fdt.Protocol.Mux;
 /// </summary>
 public sealed class MuxStream : Stream
 {
-    private const int MaxWriteBatch = 256 * 1024;
+    /// <summary>Largest slice of one write that goes to the session's writer at once (frames of at most MaxFramePayload each).</summary>
+    private const int MaxWriteBatch = 1024 * 1024;
 
     private readonly MuxSession _session;
     private readonly Lock _lock = new();

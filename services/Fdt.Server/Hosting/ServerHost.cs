@@ -33,6 +33,12 @@ internal static class ServerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
+        // Kestrel runs request processing and its sends on the socket threads instead of handing
+        // them to the thread pool: -20% edge CPU per forwarded request (docs/perf). It requires
+        // that no request code blocks synchronously, which holds for every FDT endpoint;
+        // Server:InlineIoScheduling=false turns it off.
+        var inlineIo = builder.Configuration.GetValue("Server:InlineIoScheduling", true);
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = inlineIo);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
