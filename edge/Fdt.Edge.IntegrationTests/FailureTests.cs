@@ -22,8 +22,7 @@ public sealed class FailureTests
         using var visitor = edge.CreateVisitor();
 
         using var response = await visitor.GetAsync(url + "/", Ct);
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(ErrorCodes.LocalServiceUnavailable, response.Headers.GetValues("Fdt-Error-Code").Single());
+        AssertEdgeError(response, HttpStatusCode.BadGateway, ErrorCodes.LocalServiceUnavailable);
         Assert.Contains("connection refused", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var reported = await agent.WaitForAsync<LocalServiceErrorEvent>();
         Assert.Equal($"http://127.0.0.1:{closedPort}", reported.Target);
@@ -47,8 +46,7 @@ public sealed class FailureTests
         await WaitUntilAsync(() => edge.Sessions.Count == 0);
 
         using var response = await visitor.GetAsync(url + "/hello", Ct);
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(ErrorCodes.AgentUnavailable, response.Headers.GetValues("Fdt-Error-Code").Single());
+        AssertEdgeError(response, HttpStatusCode.BadGateway, ErrorCodes.AgentUnavailable);
     }
 
     [Fact]
@@ -66,8 +64,7 @@ public sealed class FailureTests
         relay.Block();
         relay.CutConnections();
         using var response = await pending;
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(ErrorCodes.AgentUnavailable, response.Headers.GetValues("Fdt-Error-Code").Single());
+        AssertEdgeError(response, HttpStatusCode.BadGateway, ErrorCodes.AgentUnavailable);
     }
 
     [Fact]
@@ -79,8 +76,7 @@ public sealed class FailureTests
         var url = (await agent.WaitForTunnelAsync()).Urls[0];
         using var visitor = edge.CreateVisitor();
         using var response = await visitor.GetAsync(url + "/slow", Ct);
-        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        Assert.Equal(ErrorCodes.UpstreamTimeout, response.Headers.GetValues("Fdt-Error-Code").Single());
+        AssertEdgeError(response, HttpStatusCode.GatewayTimeout, ErrorCodes.UpstreamTimeout);
     }
 
     [Fact]
@@ -241,6 +237,12 @@ public sealed class FailureTests
         {
             File.Delete(leaseFile);
         }
+    }
+
+    private static void AssertEdgeError(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(code, response.Headers.GetValues("Fdt-Error-Code").Single());
     }
 
     private static int FreePort()

@@ -33,18 +33,6 @@ internal sealed class FrameWriter
         _onFailure = onFailure;
     }
 
-    /// <summary>Bytes encoded and not yet handed to the transport (for metrics and tests).</summary>
-    public int QueuedBytes
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _count;
-            }
-        }
-    }
-
     /// <summary>Queues a frame without payload. Never waits; dropped silently once the writer failed.</summary>
     public void WriteControl(FrameHeader header)
     {
