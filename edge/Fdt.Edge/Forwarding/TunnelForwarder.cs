@@ -131,7 +131,7 @@ public sealed partial class TunnelForwarder : IDisposable
         var target = rawTarget is { Length: > 0 } && rawTarget[0] == '/'
             ? rawTarget
             : request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri("http://" + binding.Id + target, in RawUri))
+        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri(binding.UpstreamBase + target, in RawUri))
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -167,9 +167,16 @@ public sealed partial class TunnelForwarder : IDisposable
                 continue;
             }
 
-            if (!headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value))
+            // The single-value overload avoids boxing an enumerator for the common case.
+            var values = header.Value;
+            var added = values.Count == 1
+                ? headers.TryAddWithoutValidation(name, values.ToString())
+                : headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+            if (!added && content is not null)
             {
-                content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)header.Value);
+                _ = values.Count == 1
+                    ? content.Headers.TryAddWithoutValidation(name, values.ToString())
+                    : content.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
             }
         }
 

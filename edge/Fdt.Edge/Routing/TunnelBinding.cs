@@ -20,6 +20,7 @@ public sealed class TunnelBinding
         HostHeader = request.HostHeader;
         CreatedAt = createdAt;
         HttpStreamHeader = new StreamHeader { TunnelId = id, Kind = StreamKind.Http }.Encode();
+        UpstreamBase = "http://" + id;
         UpstreamHost = request.HostHeader switch
         {
             null or "" or "preserve" => null,
@@ -51,6 +52,9 @@ public sealed class TunnelBinding
 
     /// <summary>Requests forwarded so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Scheme and authority of requests to this tunnel's pooled agent connections ("http://&lt;id&gt;").</summary>
+    internal string UpstreamBase { get; }
 
     /// <summary>The Host header sent to the local service, or null to keep the visitor's.</summary>
     internal string? UpstreamHost { get; }
