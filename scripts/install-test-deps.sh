@@ -7,6 +7,7 @@ packages=(
   golang-go                        # builds the reference yamux peer for interoperability tests
   golang-github-hashicorp-yamux-dev
   curl
+  postgresql                       # throwaway clusters for the data tests (initdb, postgres)
   ca-certificates
 )
 

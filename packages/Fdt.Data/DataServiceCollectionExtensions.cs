@@ -1,0 +1,50 @@
+using Fdt.Data.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Fdt.Data;
+
+/// <summary>Registers the control plane's database.</summary>
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="FdtDbContext"/> (scoped, and a pooled factory for background work) on SQLite
+    /// or PostgreSQL per the <c>Data</c> section, the audit log, and migration at start.
+    /// </summary>
+    public static IHostApplicationBuilder AddFdtData(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>() ?? new DataOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddPooledDbContextFactory<FdtDbContext>(db => Configure(db, options));
+        builder.Services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<FdtDbContext>>().CreateDbContext());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<AuditLog>();
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        return builder;
+    }
+
+    /// <summary>Configures a context for the chosen provider (also used by tests).</summary>
+    public static void Configure(DbContextOptionsBuilder db, DataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        var connectionString = options.ResolveConnectionString();
+        if (options.IsPostgres)
+        {
+            db.UseNpgsql(connectionString);
+        }
+        else
+        {
+            db.UseSqlite(connectionString);
+        }
+
+        // Migrations are hand-written without a model snapshot, so EF cannot compare them with
+        // the model; DataModelTests check the migrated schema against the model instead.
+        db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+}
