@@ -21,9 +21,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public Uri Url => new($"http://127.0.0.1:{Port}");
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string? token, int port = 0)
+    /// <summary>Starts the server; <paramref name="roles"/> "edge" runs it with a development authtoken.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string? token, int port = 0, string roles = "edge")
     {
-        List<string> arguments = [Binaries.Server, "--listen", "127.0.0.1", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory];
+        List<string> arguments = [Binaries.Server, "--roles", roles, "--listen", "127.0.0.1", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory];
         if (token is not null)
         {
             arguments.AddRange(["--dev-authtoken", token]);

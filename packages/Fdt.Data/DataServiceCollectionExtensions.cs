@@ -1,10 +1,10 @@
 using Fdt.Data.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Fdt.Data;
 
@@ -18,9 +18,10 @@ public static class DataServiceCollectionExtensions
     public static IHostApplicationBuilder AddFdtData(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = builder.Configuration.GetSection(DataOptions.SectionName).Get<DataOptions>() ?? new DataOptions();
-        builder.Services.AddSingleton(options);
-        builder.Services.AddPooledDbContextFactory<FdtDbContext>(db => Configure(db, options));
+        // Resolved when first used, so that configuration added after this call (tests) applies.
+        builder.Services.AddOptions<DataOptions>().BindConfiguration(DataOptions.SectionName);
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DataOptions>>().Value);
+        builder.Services.AddPooledDbContextFactory<FdtDbContext>((sp, db) => Configure(db, sp.GetRequiredService<DataOptions>()));
         builder.Services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<FdtDbContext>>().CreateDbContext());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<AuditLog>();

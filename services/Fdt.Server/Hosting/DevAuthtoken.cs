@@ -31,6 +31,7 @@ internal static class DevAuthtoken
             }
         }
 
+        Directory.CreateDirectory(dataDirectory);
         var token = "fdt_dev_" + RandomNumberGenerator.GetString(Alphabet, 32);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, token + "\n");

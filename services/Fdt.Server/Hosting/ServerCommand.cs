@@ -4,17 +4,17 @@ using System.Globalization;
 namespace Fdt.Server.Hosting;
 
 /// <summary>The command line of <c>fdt-server</c>.</summary>
-internal static class ServerCommand
+internal static partial class ServerCommand
 {
     public static readonly Option<string> Roles = new("--roles")
     {
-        Description = "Roles this process runs, comma-separated: edge (api, console and workers arrive with the control plane) or all.",
+        Description = "Roles this process runs, comma-separated: edge, api (console and workers are to come) or all.",
         DefaultValueFactory = _ => "all",
     };
 
     public static readonly Option<string> DataDirectory = new("--data-dir")
     {
-        Description = "Where state is kept (leases, development authtoken; later the SQLite database).",
+        Description = "Where state is kept: the SQLite database, keys, name leases.",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FDT_DATA_DIR") ?? ServerSettings.DefaultDataDirectory(),
     };
 
@@ -43,7 +43,7 @@ internal static class ServerCommand
 
     public static readonly Option<string?> DevAuthtokenOption = new("--dev-authtoken")
     {
-        Description = "The authtoken agents must present (default: $FDT_DEV_AUTHTOKEN, else one created in the data directory).",
+        Description = "Edge without the api role only: the authtoken agents must present (default: $FDT_DEV_AUTHTOKEN, else one created in the data directory).",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FDT_DEV_AUTHTOKEN"),
     };
 
@@ -53,14 +53,24 @@ internal static class ServerCommand
             """
             FDT server: the self-hosted tunnel platform in one process.
             With no options it runs every role on http://localhost:8080 with its state in the user's data directory.
+            Any other setting can be given as --Section:Key=value (e.g. --Edge:NameLeaseGracePeriod=00:10:00).
             Exit codes: 0 stopped cleanly, 1 failed, 2 bad arguments.
             """)
         {
             Roles, DataDirectory, HttpPort, Listen, BaseDomain, PublicPort, DevAuthtokenOption,
         };
-        root.TreatUnmatchedTokensAsErrors = true;
+        // Other settings may be given as --Section:Key=value (ASP.NET Core's command-line
+        // configuration); anything else that is not an option is an error.
+        root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction(async (parseResult, cancellationToken) =>
         {
+            var unknown = parseResult.UnmatchedTokens.FirstOrDefault(t => !ConfigurationArgument().IsMatch(t));
+            if (unknown is not null)
+            {
+                await Console.Error.WriteLineAsync($"ERROR: unknown argument '{unknown}'. Run fdt-server --help; other settings go as --Section:Key=value.");
+                return 2;
+            }
+
             if (!ServerSettings.TryParseRoles(parseResult.GetValue(Roles), out var roles, out var roleError))
             {
                 await Console.Error.WriteLineAsync("ERROR: " + roleError);
@@ -101,4 +111,7 @@ internal static class ServerCommand
         });
         return root;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^--[A-Za-z][A-Za-z0-9_.:-]*=")]
+    private static partial System.Text.RegularExpressions.Regex ConfigurationArgument();
 }

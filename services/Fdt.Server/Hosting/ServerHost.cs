@@ -1,7 +1,10 @@
 using System.Net;
+using Fdt.Api;
+using Fdt.Data;
 using Fdt.Edge;
 using Fdt.Edge.Auth;
 using Fdt.Edge.Listeners;
+using Fdt.Server.ControlPlane;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -11,17 +14,25 @@ namespace Fdt.Server.Hosting;
 /// <summary>Builds and runs the web host for a set of roles.</summary>
 internal static class ServerHost
 {
-    public static WebApplication Build(ServerSettings settings, string[] args, string devAuthtoken)
+    /// <summary>
+    /// Builds the host. Command-line settings become configuration values, and everything that
+    /// depends on them (data directory, keys, database) is resolved from configuration when the
+    /// host starts, so tests (WebApplicationFactory) can override them.
+    /// </summary>
+    public static WebApplication Build(ServerSettings settings, string[] args)
     {
-
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "fdt-server" });
         builder.Configuration.AddEnvironmentVariables("FDT_");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Server:DataDirectory"] = settings.DataDirectory,
+            ["Server:DevAuthtoken"] = settings.DevAuthtoken,
+            ["Data:Directory"] = settings.DataDirectory,
             ["Edge:BaseDomain"] = settings.BaseDomain,
             ["Edge:PublicPort"] = settings.PublicPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Edge:LeaseFile"] = Path.Combine(settings.DataDirectory, "leases.json"),
         });
+        builder.Services.AddHostedService<DataDirectoryInitializer>();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
@@ -62,17 +73,39 @@ internal static class ServerHost
             }
         });
 
+        if (settings.Roles.HasFlag(ServerRole.Api))
+        {
+            builder.AddFdtData();
+            builder.AddFdtApi();
+        }
+
         if (settings.Roles.HasFlag(ServerRole.Edge))
         {
-            builder.Services.AddSingleton<IAgentAuthenticator>(new StaticTokenAgentAuthenticator(devAuthtoken));
+            builder.Services.AddSingleton<DevAuthtokenProvider>();
+            if (settings.Roles.HasFlag(ServerRole.Api))
+            {
+                builder.Services.AddSingleton<IAgentAuthenticator, AgentTokenAuthenticator>();
+            }
+            else
+            {
+                builder.Services.AddSingleton(sp => sp.GetRequiredService<DevAuthtokenProvider>().CreateAuthenticator());
+            }
+
             builder.AddFdtEdge();
         }
 
         var app = builder.Build();
         if (settings.Roles.HasFlag(ServerRole.Edge))
         {
+            // First: requests for tunnel hosts never reach the server's own endpoints.
             app.UseFdtEdge();
             app.MapFdtAgentEndpoint();
+        }
+
+        if (settings.Roles.HasFlag(ServerRole.Api))
+        {
+            app.UseFdtApi();
+            app.MapFdtApi();
         }
 
         app.MapGet("/", () => Results.Text("FDT server. Start a tunnel with `fdt http 3000`.\n"));
@@ -81,21 +114,22 @@ internal static class ServerHost
 
     public static async Task<int> RunAsync(ServerSettings settings, string[] args, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(settings.DataDirectory);
-        if (!OperatingSystem.IsWindows())
+        await using var app = Build(settings, args);
+        try
         {
-            File.SetUnixFileMode(settings.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await app.StartAsync(cancellationToken);
+            PrintBanner(app, settings);
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host was disposed by its owner (WebApplicationFactory in tests): a normal end.
         }
 
-        var (token, created) = DevAuthtoken.LoadOrCreate(settings.DataDirectory, settings.DevAuthtoken);
-        await using var app = Build(settings, args, token);
-        await app.StartAsync(cancellationToken);
-        PrintBanner(app, settings, token, created);
-        await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 
-    private static void PrintBanner(WebApplication app, ServerSettings settings, string token, bool created)
+    private static void PrintBanner(WebApplication app, ServerSettings settings)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var first = addresses.Select(a => new Uri(a)).OrderBy(u => u.Host == "[::1]" ? 1 : 0).FirstOrDefault();
@@ -111,11 +145,16 @@ internal static class ServerHost
 
         Console.WriteLine($"  Tunnels at   {tunnelPattern}");
         Console.WriteLine($"  Data in      {settings.DataDirectory}");
-        if (settings.Roles.HasFlag(ServerRole.Edge))
+        if (settings.Roles.HasFlag(ServerRole.Api))
         {
+            Banner.PrintControlPlane(app, serverUrl);
+        }
+        else if (settings.Roles.HasFlag(ServerRole.Edge))
+        {
+            var token = app.Services.GetRequiredService<DevAuthtokenProvider>();
             Console.WriteLine();
-            Console.WriteLine(created ? "A development authtoken was created for this server. Connect an agent with:" : "Connect an agent with:");
-            Console.WriteLine($"  fdt config add-authtoken {token}");
+            Console.WriteLine(token.Created ? "A development authtoken was created for this server. Connect an agent with:" : "Connect an agent with:");
+            Console.WriteLine($"  fdt config add-authtoken {token.Token}");
             Console.WriteLine($"  fdt config set server {serverUrl}");
             Console.WriteLine("  fdt http 3000");
         }

@@ -8,4 +8,7 @@ internal enum ServerRole
 
     /// <summary>The relay edge: agent sessions and public tunnel traffic.</summary>
     Edge = 1,
+
+    /// <summary>The control-plane API (accounts, teams, authtokens, tunnels) on its database.</summary>
+    Api = 2,
 }

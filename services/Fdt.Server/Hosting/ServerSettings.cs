@@ -36,16 +36,20 @@ internal sealed record ServerSettings
             switch (part.ToLowerInvariant())
             {
                 case "all":
+                    roles |= ServerRole.Edge | ServerRole.Api;
+                    break;
                 case "edge":
                     roles |= ServerRole.Edge;
                     break;
                 case "api":
+                    roles |= ServerRole.Api;
+                    break;
                 case "console":
                 case "workers":
-                    error = $"The '{part}' role is not part of this build yet; available: edge (or all).";
+                    error = $"The '{part}' role is not part of this build yet; available: edge, api (or all).";
                     return false;
                 default:
-                    error = $"Unknown role '{part}'; available: edge (or all).";
+                    error = $"Unknown role '{part}'; available: edge, api (or all).";
                     return false;
             }
         }

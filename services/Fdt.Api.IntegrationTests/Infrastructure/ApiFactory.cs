@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Fdt.Api.IntegrationTests.Infrastructure;
+
+/// <summary>The real server (all roles) in memory, on a fresh SQLite or PostgreSQL database.</summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"fdt-api-{Guid.NewGuid():N}");
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public ApiFactory(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _settings = settings ?? new Dictionary<string, string?>();
+    }
+
+    public string DataDirectory => _directory;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Server:DataDirectory"] = _directory,
+            ["Data:Directory"] = _directory,
+            ["Edge:LeaseFile"] = Path.Combine(_directory, "leases.json"),
+        };
+        foreach (var (key, value) in _settings)
+        {
+            settings[key] = value;
+        }
+
+        // Added last, so these win over the command line's defaults.
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Fdt.Api.Agents;
+using Fdt.Api.Auth;
+using Fdt.Api.Authtokens;
+using Fdt.Api.Device;
+using Fdt.Api.Invitations;
+using Fdt.Api.ReservedNames;
+using Fdt.Api.Setup;
+using Fdt.Api.Teams;
+using Fdt.Api.Tunnels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Fdt.Api;
+
+/// <summary>Maps the API's endpoints.</summary>
+public static class ApiEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps <c>/v1/...</c>, the OpenAPI document at <c>/openapi/v1.json</c>, and the device approval page at <c>/activate</c>.</summary>
+    public static RouteGroupBuilder MapFdtApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapOpenApi("/openapi/{documentName}.json");
+        var v1 = endpoints.MapGroup("/v1");
+        v1.MapSetupApi();
+        v1.MapAuthApi();
+        v1.MapInvitationsApi();
+        v1.MapTeamsApi();
+        v1.MapAuthtokensApi();
+        v1.MapAgentTokenApi();
+        v1.MapDeviceApi();
+        v1.MapTunnelsApi();
+        v1.MapReservedNamesApi();
+        endpoints.MapActivatePage();
+        return v1;
+    }
+}
