@@ -252,13 +252,5 @@ public sealed class FailureTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => Eventually.TrueAsync(condition, cancellationToken: Ct);
 }

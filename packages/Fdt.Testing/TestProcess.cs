@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
@@ -9,11 +10,23 @@ namespace Fdt.Testing;
 /// </summary>
 public sealed class TestProcess : IAsyncDisposable
 {
+    // Every process still running when the test host exits is killed then, so a test that failed
+    // before it could dispose what it started (a failed InitializeAsync) leaves nothing behind.
+    private static readonly ConcurrentDictionary<TestProcess, byte> Running = new();
+
     private readonly Process _process;
     private readonly Lock _lock = new();
     private readonly List<string> _lines = [];
     private readonly StringBuilder _stderr = new();
     private TaskCompletionSource _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    static TestProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Running.Keys)
+        {
+            process.Kill();
+        }
+    };
 
     private TestProcess(Process process)
     {
@@ -98,6 +111,7 @@ public sealed class TestProcess : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        Running[result] = 0;
         return result;
     }
 
@@ -204,6 +218,7 @@ public sealed class TestProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Running.TryRemove(this, out _);
         Kill();
         try
         {
