@@ -38,6 +38,9 @@ internal sealed class EdgeConnector : IDisposable
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
+    /// <summary>The HTTP client the connector uses, shared with the authtoken exchange (same TLS settings).</summary>
+    public HttpMessageInvoker Invoker => _invoker;
+
     /// <summary>The transport the last successful connection used ("upgrade" or "websocket").</summary>
     public string? LastTransport { get; private set; }
 

@@ -58,6 +58,7 @@ public sealed class TunnelAgent
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var connector = new EdgeConnector(_options);
+        var credentials = new AgentCredentials(_options, connector.Invoker);
         var attempt = 0;
         while (true)
         {
@@ -65,7 +66,7 @@ public sealed class TunnelAgent
             SessionEnd end;
             try
             {
-                end = await RunSessionAsync(connector, cancellationToken);
+                end = await RunSessionAsync(connector, credentials, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -122,13 +123,16 @@ public sealed class TunnelAgent
 
     private DateTimeOffset Now => _options.TimeProvider.GetUtcNow();
 
-    private async Task<SessionEnd> RunSessionAsync(EdgeConnector connector, CancellationToken cancellationToken)
+    private async Task<SessionEnd> RunSessionAsync(EdgeConnector connector, AgentCredentials credentials, CancellationToken cancellationToken)
     {
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connectTimeout.CancelAfter(_options.ConnectTimeout);
         Stream transport;
+        string credential;
+        bool fresh;
         try
         {
+            (credential, fresh) = await credentials.GetAsync(connectTimeout.Token);
             transport = await connector.ConnectAsync(connectTimeout.Token);
             _transport = connector.LastTransport;
         }
@@ -143,7 +147,17 @@ public sealed class TunnelAgent
         try
         {
             control = new ControlChannel(await session.OpenStreamAsync(connectTimeout.Token));
-            await HandshakeAsync(control, connectTimeout.Token);
+            try
+            {
+                await HandshakeAsync(control, credential, connectTimeout.Token);
+            }
+            catch (AgentException ex) when (ex.Failure == AgentFailure.AuthenticationFailed && !fresh)
+            {
+                // A reused agent token can go stale (the server's keys changed): exchange once more.
+                credentials.Invalidate();
+                return new SessionEnd(ex.Message, TimeSpan.Zero, Established: false);
+            }
+
             var active = await BindAllAsync(control, connectTimeout.Token);
             _active = active;
             _session = session;
@@ -190,13 +204,13 @@ public sealed class TunnelAgent
         }
     }
 
-    private async Task HandshakeAsync(ControlChannel control, CancellationToken cancellationToken)
+    private async Task HandshakeAsync(ControlChannel control, string credential, CancellationToken cancellationToken)
     {
         await control.SendAsync(
             new HelloMessage
             {
                 ProtocolVersion = ControlProtocol.Version,
-                Authtoken = _options.Authtoken,
+                Authtoken = credential,
                 AgentVersion = _options.AgentVersion,
                 Platform = $"{OperatingSystem()}/{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}",
                 ResumeKey = _resumeKey,
@@ -313,6 +327,12 @@ public sealed class TunnelAgent
                         var code = unbind.Error?.Code;
                         var text = unbind.Error?.Message ?? "The server stopped the tunnel.";
                         Emit(new TunnelStoppedEvent(Now, tunnel.Name, code, text));
+                        if (code == ErrorCodes.AuthenticationFailed)
+                        {
+                            // The authtoken was revoked: reconnecting would be refused too.
+                            throw new AgentException(AgentFailure.AuthenticationFailed, code, text);
+                        }
+
                         if (remaining.Count == 0)
                         {
                             throw new AgentException(AgentFailure.TunnelStopped, code ?? ErrorCodes.TunnelStopped, text);

@@ -8,13 +8,14 @@ public sealed class CliErrorTests
     private static readonly Uri Server = new("https://fdt.example.com");
 
     [Fact]
-    public void FromAgent_AuthenticationFailed_HintsHowToSetAToken()
+    public void FromAgent_AuthenticationFailed_HintsLoginThenHowToSetAToken()
     {
         var error = CliError.FromAgent(new AgentException(AgentFailure.AuthenticationFailed, ErrorCodes.AuthenticationFailed, "bad token"), Server);
 
         Assert.Equal(ExitCodes.AuthenticationFailed, error.ExitCode);
         Assert.Equal(ErrorCodes.AuthenticationFailed, error.Code);
         Assert.Equal("bad token", error.Message);
+        Assert.StartsWith("Run `fdt login`", error.Hint, StringComparison.Ordinal);
         Assert.Contains("fdt config add-authtoken", error.Hint, StringComparison.Ordinal);
         Assert.Contains("--authtoken", error.Hint, StringComparison.Ordinal);
     }

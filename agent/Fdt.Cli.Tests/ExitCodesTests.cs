@@ -48,4 +48,17 @@ public sealed class ExitCodesTests
         Assert.Contains("Exit codes:", cli.Out.ToString(), StringComparison.Ordinal);
         Assert.Contains("7  incompatible server", cli.Out.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Help_Root_ListsTheAccountCommands()
+    {
+        using var cli = new TestCli();
+
+        await cli.RunAsync("--help");
+
+        var help = cli.Out.ToString();
+        Assert.Contains("\n  login ", help, StringComparison.Ordinal);
+        Assert.Contains("\n  logout ", help, StringComparison.Ordinal);
+        Assert.Contains("\n  tunnels ", help, StringComparison.Ordinal);
+    }
 }

@@ -39,6 +39,9 @@ internal sealed class TestCli : IDisposable
 
     public bool IsOutputTerminal { get; set; }
 
+    /// <summary>The URLs fdt asked to open in a browser (none is ever launched).</summary>
+    public List<Uri> OpenedUrls { get; } = [];
+
     public CliContext CreateContext() => new()
     {
         Out = Out,
@@ -48,6 +51,7 @@ internal sealed class TestCli : IDisposable
         TimeProvider = TimeProvider,
         TimeZone = TimeZoneInfo.Utc,
         CreateAgent = CreateAgent,
+        OpenBrowser = OpenBrowser,
     };
 
     public Task<int> RunAsync(params string[] args) => CliApplication.RunAsync(args, CreateContext(), TestContext.Current.CancellationToken);
@@ -57,6 +61,16 @@ internal sealed class TestCli : IDisposable
         Out.Dispose();
         Error.Dispose();
         _directory.Dispose();
+    }
+
+    private bool OpenBrowser(Uri url)
+    {
+        lock (OpenedUrls)
+        {
+            OpenedUrls.Add(url);
+        }
+
+        return true;
     }
 
     private FakeTunnelAgent CreateAgent(AgentOptions options)

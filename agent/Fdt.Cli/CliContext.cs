@@ -1,13 +1,15 @@
+using System.Net.Security;
 using Fdt.Agent;
 using Fdt.Cli.Commands.Http;
+using Fdt.Cli.Commands.Login;
 using Fdt.Cli.Configuration;
 using Spectre.Console;
 
 namespace Fdt.Cli;
 
 /// <summary>
-/// What commands need from the outside world: output streams, environment, clock, terminal and
-/// the agent. Tests replace any of it; <see cref="CreateDefault"/> is the real process.
+/// What commands need from the outside world: output streams, environment, clock, terminal, the
+/// agent and the browser. Tests replace any of it; <see cref="CreateDefault"/> is the real process.
 /// </summary>
 internal sealed class CliContext
 {
@@ -36,6 +38,15 @@ internal sealed class CliContext
     public Func<IAnsiConsole> CreateTerminal { get; init; } = static () => AnsiConsole.Console;
 
     public IAnsiConsole Terminal => _terminal ??= CreateTerminal();
+
+    /// <summary>Opens a URL in the user's browser (<c>fdt login</c>); false when it could not. Tests never launch one.</summary>
+    public Func<Uri, bool> OpenBrowser { get; init; } = Browser.TryOpen;
+
+    /// <summary>
+    /// Adjusts the TLS settings of the API client (e.g. to trust a private certificate authority).
+    /// The only hook into the API's HTTP stack: requests always go to a real server.
+    /// </summary>
+    public Action<SslClientAuthenticationOptions>? ConfigureTls { get; init; }
 
     public static CliContext CreateDefault() => new()
     {

@@ -10,7 +10,7 @@ namespace Fdt.Cli;
 /// <param name="Hint">What the user can do about it, when there is something to say.</param>
 internal sealed record CliError(int ExitCode, string Message, string? Code = null, string? Hint = null)
 {
-    public const string AuthtokenHint = "Set a valid authtoken with `fdt config add-authtoken <token>` (the FDT server prints one on its first start), set FDT_AUTHTOKEN, or pass --authtoken.";
+    public const string AuthtokenHint = "Run `fdt login`, or set a valid authtoken with `fdt config add-authtoken <token>` (a server without accounts prints one on its first start), set FDT_AUTHTOKEN, or pass --authtoken.";
 
     public static CliError FromUsage(UsageException exception)
     {

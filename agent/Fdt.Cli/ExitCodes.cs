@@ -11,10 +11,10 @@ internal static class ExitCodes
     /// <summary>Something went wrong that fdt did not expect.</summary>
     public const int UnexpectedError = 1;
 
-    /// <summary>Bad arguments, missing authtoken, bad config file.</summary>
+    /// <summary>Bad arguments, missing authtoken, bad config file; also a tunnel id the team does not have, or a command that needs accounts on a server without them.</summary>
     public const int UsageError = 2;
 
-    /// <summary>The server refused the authtoken.</summary>
+    /// <summary>The server refused the authtoken, or a login was denied or expired.</summary>
     public const int AuthenticationFailed = 3;
 
     /// <summary>The server refused the tunnel (name taken, invalid or reserved, limits).</summary>
@@ -35,8 +35,8 @@ internal static class ExitCodes
         Exit codes:
           0  clean exit (Ctrl+C, SIGTERM)
           1  unexpected error
-          2  usage error (bad arguments, missing authtoken, bad config)
-          3  authentication failed
+          2  usage error (bad arguments, missing authtoken, bad config, unknown tunnel id, server without accounts)
+          3  authentication failed (authtoken refused, login denied or expired)
           4  tunnel refused (name in use, invalid or reserved, limits)
           5  server unreachable
           6  tunnel stopped by the server

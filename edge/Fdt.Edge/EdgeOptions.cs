@@ -39,10 +39,10 @@ public sealed record EdgeOptions
 
     /// <summary>Shortest requested name accepted.</summary>
     [Range(1, 63)]
-    public int MinNameLength { get; init; } = 3;
+    public int MinNameLength { get; init; } = Fdt.Protocol.TunnelNames.DefaultMinLength;
 
     /// <summary>Names nobody may request (in addition to any name that fails DNS label rules).</summary>
-    public IReadOnlyList<string> ReservedNames { get; init; } = ["www", "api", "admin", "app", "console", "dashboard", "edge", "fdt", "mail", "smtp", "status", "static", "assets", "docs", "metrics", "login", "auth"];
+    public IReadOnlyList<string> ReservedNames { get; init; } = Fdt.Protocol.TunnelNames.DefaultReservedWords;
 
     /// <summary>Interval of the mux keepalive pings on agent sessions.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(10);

@@ -36,7 +36,9 @@ public static class EdgeServiceCollectionExtensions
                 : new FileLeaseStore(options.LeaseFile, sp.GetRequiredService<ILogger<FileLeaseStore>>());
         });
         services.TryAddSingleton(sp => new HostNameRouter(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.BaseDomain));
+        services.TryAddSingleton<INameReservationPolicy, NoNameReservations>();
         services.TryAddSingleton<TunnelRegistry>();
+        services.TryAddSingleton<EdgeControl>();
         services.TryAddSingleton<AgentSessionRegistry>();
         services.TryAddSingleton<AgentConnectionHandler>();
         services.TryAddSingleton<TunnelForwarder>();

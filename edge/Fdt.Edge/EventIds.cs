@@ -17,6 +17,8 @@ internal static class EventIds
     public const int ControlProtocolError = 1107;
     public const int DrainingSessions = 1108;
     public const int AgentFastPath = 1109;
+    public const int TunnelStoppedByControlPlane = 1110;
+    public const int SessionDisconnectedByControlPlane = 1111;
 
     public const int ForwardFailed = 1200;
     public const int ResponseAborted = 1201;

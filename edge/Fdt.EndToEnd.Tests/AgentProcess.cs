@@ -16,10 +16,16 @@ internal sealed class AgentProcess : IAsyncDisposable
     public static AgentProcess Start(Uri server, string target, string token, params string[] extra)
     {
         var config = Path.Combine(Path.GetTempPath(), $"fdt-e2e-config-{Guid.NewGuid():N}.json");
+        return StartWithConfig(config, target, ["--server", server.ToString(), "--authtoken", token, .. extra]);
+    }
+
+    /// <summary>Runs <c>fdt http</c> with the server and authtoken of the config file <paramref name="configPath"/> (as after <c>fdt login</c>).</summary>
+    public static AgentProcess StartWithConfig(string configPath, string target, params string[] extra)
+    {
         var process = TestProcess.Start(
             "dotnet",
-            [Binaries.Agent, "http", target, "--server", server.ToString(), "--authtoken", token, "--log", "json", .. extra],
-            new Dictionary<string, string?> { ["FDT_CONFIG"] = config, ["FDT_SERVER"] = null, ["FDT_AUTHTOKEN"] = null });
+            [Binaries.Agent, "http", target, "--log", "json", .. extra],
+            new Dictionary<string, string?> { ["FDT_CONFIG"] = configPath, ["FDT_SERVER"] = null, ["FDT_AUTHTOKEN"] = null });
         return new AgentProcess(process);
     }
 

@@ -22,13 +22,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public Uri Url => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Starts the server; <paramref name="roles"/> "edge" runs it with a development authtoken.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string? token, int port = 0, string roles = "edge")
+    /// <param name="extra">More arguments, e.g. settings as <c>--Section:Key=value</c>.</param>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string? token, int port = 0, string roles = "edge", IReadOnlyList<string>? extra = null)
     {
         List<string> arguments = [Binaries.Server, "--roles", roles, "--listen", "127.0.0.1", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory];
         if (token is not null)
         {
             arguments.AddRange(["--dev-authtoken", token]);
         }
+
+        arguments.AddRange(extra ?? []);
 
         var process = TestProcess.Start("dotnet", arguments, new Dictionary<string, string?> { ["FDT_DEV_AUTHTOKEN"] = null });
         var line = await process.WaitForLineAsync(l => l.Contains("Listening on http://127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);

@@ -44,6 +44,16 @@ internal sealed partial class DatabaseMigrator(IDbContextFactory<FdtDbContext> f
             return;
         }
 
+        // EF Core reads the history table before creating it, and logs that failed read as an error
+        // on every fresh PostgreSQL database; create it first, exactly as EF Core would.
+        await db.Database.ExecuteSqlRawAsync(
+            """
+            CREATE TABLE IF NOT EXISTS "__EFMigrationsHistory" (
+                "MigrationId" character varying(150) NOT NULL,
+                "ProductVersion" character varying(32) NOT NULL,
+                CONSTRAINT "PK___EFMigrationsHistory" PRIMARY KEY ("MigrationId"));
+            """,
+            cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }
 

@@ -1,10 +1,8 @@
-using Fdt.Edge.Routing;
+namespace Fdt.Protocol.Tests;
 
-namespace Fdt.Edge.Tests.Routing;
-
-public sealed class NameRulesTests
+public sealed class TunnelNamesTests
 {
-    private static readonly IReadOnlyList<string> Reserved = new EdgeOptions().ReservedNames;
+    private static readonly IReadOnlyList<string> Reserved = TunnelNames.DefaultReservedWords;
 
     [Theory]
     [InlineData("myapp", "myapp")]
@@ -14,7 +12,7 @@ public sealed class NameRulesTests
     [InlineData("123", "123")]
     public void TryNormalize_ValidLabel_IsAcceptedLowercase(string requested, string expected)
     {
-        Assert.True(NameRules.TryNormalize(requested, 3, Reserved, out var name, out var error), error);
+        Assert.True(TunnelNames.TryNormalize(requested, 3, Reserved, out var name, out var error), error);
         Assert.Equal(expected, name);
     }
 
@@ -30,27 +28,27 @@ public sealed class NameRulesTests
     [InlineData("ADMIN", "reserved")]
     public void TryNormalize_Invalid_ExplainsWhy(string requested, string reason)
     {
-        Assert.False(NameRules.TryNormalize(requested, 3, Reserved, out _, out var error));
+        Assert.False(TunnelNames.TryNormalize(requested, 3, Reserved, out _, out var error));
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void TryNormalize_TooLong_IsRefused()
     {
-        Assert.False(NameRules.TryNormalize(new string('a', 64), 3, Reserved, out _, out var error));
+        Assert.False(TunnelNames.TryNormalize(new string('a', 64), 3, Reserved, out _, out var error));
         Assert.Contains("63", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Generate_ShortLowercaseUnambiguousAndValid()
     {
-        var names = Enumerable.Range(0, 2000).Select(_ => NameRules.Generate()).ToList();
+        var names = Enumerable.Range(0, 2000).Select(_ => TunnelNames.Generate()).ToList();
         Assert.All(names, name =>
         {
-            Assert.Equal(NameRules.RandomNameLength, name.Length);
+            Assert.Equal(TunnelNames.RandomNameLength, name.Length);
             Assert.Matches("^[a-z][a-z2-9]+$", name);
             Assert.DoesNotMatch("[ilo01]", name);
-            Assert.True(NameRules.TryNormalize(name, 3, [], out _, out _));
+            Assert.True(TunnelNames.TryNormalize(name, 3, [], out _, out _));
         });
         Assert.Equal(names.Count, names.Distinct().Count());
     }

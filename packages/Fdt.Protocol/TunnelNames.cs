@@ -1,10 +1,16 @@
 using System.Security.Cryptography;
 
-namespace Fdt.Edge.Routing;
+namespace Fdt.Protocol;
 
-/// <summary>Validation of requested tunnel names and generation of random ones.</summary>
-internal static class NameRules
+/// <summary>The rules for tunnel names (subdomain labels), shared by the edge and the API.</summary>
+public static class TunnelNames
 {
+    /// <summary>Shortest name a user may ask for by default.</summary>
+    public const int DefaultMinLength = 3;
+
+    /// <summary>Names nobody may take by default (infrastructure and lookalike names).</summary>
+    public static IReadOnlyList<string> DefaultReservedWords { get; } = ["www", "api", "admin", "app", "console", "dashboard", "edge", "fdt", "mail", "smtp", "status", "static", "assets", "docs", "metrics", "login", "auth"];
+
     // Lowercase letters and digits without the look-alikes i, l, o, 0 and 1.
     private const string Alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
     private const string Letters = "abcdefghjkmnpqrstuvwxyz";

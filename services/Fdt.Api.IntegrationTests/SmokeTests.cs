@@ -12,6 +12,6 @@ public sealed class SmokeTests
         using var response = await client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"openapi\"", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "fdt.db")));
+        Assert.Equal(!ApiFactory.IsPostgres, File.Exists(Path.Combine(factory.DataDirectory, "fdt.db")));
     }
 }

@@ -15,7 +15,7 @@ namespace Fdt.Api;
 /// <summary>Maps the API's endpoints.</summary>
 public static class ApiEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps <c>/v1/...</c>, the OpenAPI document at <c>/openapi/v1.json</c>, and the device approval page at <c>/activate</c>.</summary>
+    /// <summary>Maps <c>/v1/...</c>, the OpenAPI document at <c>/openapi/v1.json</c>, the device approval page at <c>/activate</c> and the first-run page at <c>/setup</c>.</summary>
     public static RouteGroupBuilder MapFdtApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -31,6 +31,7 @@ public static class ApiEndpointRouteBuilderExtensions
         v1.MapTunnelsApi();
         v1.MapReservedNamesApi();
         endpoints.MapActivatePage();
+        endpoints.MapSetupPage();
         return v1;
     }
 }

@@ -26,6 +26,9 @@ public sealed record ApiOptions
     /// <summary>Minimum seconds between a device's polls.</summary>
     public int DevicePollIntervalSeconds { get; init; } = 5;
 
+    /// <summary>Tunnels one agent may hold (carried in its agent token).</summary>
+    public int MaxTunnelsPerAgent { get; init; } = 16;
+
     /// <summary>Failed logins in a row that lock an account.</summary>
     public int LockoutThreshold { get; init; } = 5;
 

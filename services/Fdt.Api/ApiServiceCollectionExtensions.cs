@@ -42,10 +42,14 @@ public static class ApiServiceCollectionExtensions
         });
         services.TryAddSingleton<AccessTokenIssuer>();
         services.TryAddSingleton<AgentTokenIssuer>();
+        services.TryAddSingleton<CredentialCheck>();
         services.AddProblemDetails();
         services.AddOpenApi("v1");
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.TryAddSingleton<Events.IControlPlaneEvents, Events.NoControlPlaneEvents>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AuthtokenAuthenticationHandler>(AuthtokenAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<ApiKeys>((jwt, keys) =>
         {
             jwt.MapInboundClaims = false;

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using Fdt.Protocol.Transport;
 using Fdt.Server.Hosting;
-
-RuntimeTuning.Apply();
 
 // The web host handles SIGINT/SIGTERM itself (graceful drain, then exit 0), so the command line
 // library must not cut it short.

@@ -76,6 +76,7 @@ public sealed class SettingsResolverTests
     {
         var exception = Assert.Throws<UsageException>(() => SettingsResolver.Resolve(null, null, _environment, CliConfig.Empty, ConfigPath));
 
+        Assert.Contains("Run `fdt login`", exception.Message, StringComparison.Ordinal);
         Assert.Contains("fdt config add-authtoken <token>", exception.Message, StringComparison.Ordinal);
         Assert.Contains("--authtoken", exception.Message, StringComparison.Ordinal);
     }
@@ -101,5 +102,22 @@ public sealed class SettingsResolverTests
 
         Assert.Contains(named, exception.Message, StringComparison.Ordinal);
         Assert.Contains(Bad, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveServer_NoAuthtokenAnywhere_StillResolvesTheServer()
+    {
+        var server = SettingsResolver.ResolveServer(null, _environment, new CliConfig { Server = "https://file.example.com" }, ConfigPath);
+
+        Assert.Equal(new Uri("https://file.example.com"), server);
+    }
+
+    [Fact]
+    public void ResolveServer_FlagEnvironmentAndFile_SamePrecedenceAsResolve()
+    {
+        _environment.Set("FDT_SERVER", "http://env.example.com");
+
+        Assert.Equal(new Uri("http://env.example.com"), SettingsResolver.ResolveServer(null, _environment, File, ConfigPath));
+        Assert.Equal(new Uri("https://flag.example.com"), SettingsResolver.ResolveServer("https://flag.example.com", _environment, File, ConfigPath));
     }
 }

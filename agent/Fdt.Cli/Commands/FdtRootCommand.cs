@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Fdt.Cli.Commands.Config;
 using Fdt.Cli.Commands.Http;
+using Fdt.Cli.Commands.Login;
+using Fdt.Cli.Commands.Logout;
+using Fdt.Cli.Commands.Tunnels;
 using Fdt.Cli.Commands.Version;
 
 namespace Fdt.Cli.Commands;
@@ -18,6 +21,17 @@ internal static class FdtRootCommand
         var http = new HttpCommandDefinition();
         http.SetAction((parseResult, cancellationToken) => new HttpCommand(context).ExecuteAsync(http.GetInput(parseResult), cancellationToken));
 
+        var tunnels = new TunnelsCommandDefinition();
+        tunnels.SetAction((parseResult, cancellationToken) => new TunnelsCommand(context).ListAsync(tunnels.GetInput(parseResult), cancellationToken));
+        tunnels.List.SetAction((parseResult, cancellationToken) => new TunnelsCommand(context).ListAsync(tunnels.GetInput(parseResult), cancellationToken));
+        tunnels.Stop.SetAction((parseResult, cancellationToken) => new TunnelsCommand(context).StopAsync(tunnels.GetInput(parseResult), parseResult.GetRequiredValue(tunnels.Ids), cancellationToken));
+
+        var login = new LoginCommandDefinition();
+        login.SetAction((parseResult, cancellationToken) => new LoginCommand(context).ExecuteAsync(login.GetInput(parseResult), cancellationToken));
+
+        var logout = new LogoutCommandDefinition();
+        logout.SetAction((parseResult, cancellationToken) => new LogoutCommand(context).ExecuteAsync(logout.GetInput(parseResult), cancellationToken));
+
         var config = new ConfigCommandDefinition();
         config.AddAuthtoken.SetAction(parseResult => new ConfigCommand(context).AddAuthtoken(parseResult.GetRequiredValue(config.Token)));
         config.Set.SetAction(parseResult => new ConfigCommand(context).SetServer(parseResult.GetRequiredValue(config.Value)));
@@ -29,6 +43,9 @@ internal static class FdtRootCommand
         var root = new RootCommand(Description)
         {
             http,
+            tunnels,
+            login,
+            logout,
             config,
             version,
         };

@@ -7,7 +7,7 @@ namespace Fdt.Cli.Configuration;
 internal static class SettingsResolver
 {
     public const string MissingAuthtokenMessage =
-        "No authtoken is set. Run `fdt config add-authtoken <token>` (the FDT server prints one on its first start), or pass --authtoken (or set FDT_AUTHTOKEN).";
+        "No authtoken is set. Run `fdt login`, or set one with `fdt config add-authtoken <token>` (a server without accounts prints one on its first start), or pass --authtoken (or set FDT_AUTHTOKEN).";
 
     /// <exception cref="UsageException">The authtoken is missing or a server URL is not an absolute http(s) URL.</exception>
     public static CliSettings Resolve(string? serverFlag, string? authtokenFlag, ICliEnvironment environment, CliConfig file, string configPath)
@@ -22,8 +22,12 @@ internal static class SettingsResolver
         return new CliSettings(server, authtoken);
     }
 
-    private static Uri ResolveServer(string? flag, ICliEnvironment environment, CliConfig file, string configPath)
+    /// <summary>The server URL alone, for commands that need no authtoken (<c>fdt login</c>, <c>fdt logout</c>).</summary>
+    /// <exception cref="UsageException">A server URL is not an absolute http(s) URL.</exception>
+    public static Uri ResolveServer(string? flag, ICliEnvironment environment, CliConfig file, string configPath)
     {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(file);
         var (value, source) = NonEmpty(flag) is { } fromFlag ? (fromFlag, "--server")
             : environment.GetNonEmpty(EnvironmentVariables.Server) is { } fromEnvironment ? (fromEnvironment, EnvironmentVariables.Server)
             : NonEmpty(file.Server) is { } fromFile ? (fromFile, $"the server in {configPath}")

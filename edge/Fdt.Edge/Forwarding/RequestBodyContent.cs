@@ -26,6 +26,9 @@ internal sealed class RequestBodyContent : HttpContent
         _timeout = timeout;
     }
 
+    /// <summary>Body bytes sent on so far.</summary>
+    public long BytesSent { get; private set; }
+
     /// <summary>Set when reading the visitor's body failed (the visitor went away or sent a bad body).</summary>
     public Exception? ReadError { get; private set; }
 
@@ -52,6 +55,8 @@ internal sealed class RequestBodyContent : HttpContent
             {
                 await stream.WriteAsync(segment, linked.Token);
             }
+
+            BytesSent += buffer.Length;
 
             _body.AdvanceTo(buffer.End);
             if (result.IsCompleted || result.IsCanceled)

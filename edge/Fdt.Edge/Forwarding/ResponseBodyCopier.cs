@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Fdt.Edge.Forwarding;
 
@@ -17,7 +18,7 @@ internal static class ResponseBodyCopier
 
     // CA2012: each pending read is awaited exactly once.
 #pragma warning disable CA2012
-    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, PipeWriter destination, CancellationToken cancellationToken)
+    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, PipeWriter destination, StrongBox<long> copied, CancellationToken cancellationToken)
     {
         // Nothing is flushed yet, not even the response headers: the first wait sends them.
         var unflushed = -1;
@@ -56,6 +57,7 @@ internal static class ResponseBodyCopier
             }
 
             destination.Advance(read);
+            copied.Value += read;
             unflushed = Math.Max(unflushed, 0) + read;
             if (unflushed >= MaxUnflushed)
             {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using Fdt.Edge.Errors;
 using Fdt.Edge.Routing;
 using Fdt.Protocol.Mux;
@@ -106,7 +107,9 @@ public sealed partial class TunnelForwarder : IDisposable
                 return;
             }
 
-            var (result, error) = await ResponseBodyCopier.CopyAsync(upstream, visitor.BodyWriter, aborted);
+            var copied = new StrongBox<long>();
+            var (result, error) = await ResponseBodyCopier.CopyAsync(upstream, visitor.BodyWriter, copied, aborted);
+            binding.CountTraffic(content?.BytesSent ?? 0, copied.Value);
             if (result == CopyResult.SourceError)
             {
                 // The status line has gone out; all that is left is to cut the visitor's response.

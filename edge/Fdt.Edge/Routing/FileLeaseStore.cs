@@ -80,7 +80,16 @@ public sealed partial class FileLeaseStore : ILeaseStore, IDisposable
 
     private async Task WritePendingAsync()
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _writeLock.WaitAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed with the host: the final flush already ran.
+            return;
+        }
+
         try
         {
             IReadOnlyList<LeaseRecord>? leases;

@@ -8,6 +8,8 @@ namespace Fdt.Edge.Routing;
 public sealed class TunnelBinding
 {
     private long _requests;
+    private long _bytesIn;
+    private long _bytesOut;
 
     internal TunnelBinding(string id, string name, TunnelProtocol protocol, AgentSession session, IReadOnlyList<string> urls, BindMessage request, DateTimeOffset createdAt)
     {
@@ -53,6 +55,12 @@ public sealed class TunnelBinding
     /// <summary>Requests forwarded so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>Body bytes received from visitors so far.</summary>
+    public long BytesIn => Interlocked.Read(ref _bytesIn);
+
+    /// <summary>Body bytes sent to visitors so far.</summary>
+    public long BytesOut => Interlocked.Read(ref _bytesOut);
+
     /// <summary>Scheme and authority of requests to this tunnel's pooled agent connections ("http://&lt;id&gt;").</summary>
     internal string UpstreamBase { get; }
 
@@ -63,6 +71,19 @@ public sealed class TunnelBinding
     internal byte[] HttpStreamHeader { get; }
 
     internal void CountRequest() => Interlocked.Increment(ref _requests);
+
+    internal void CountTraffic(long bytesIn, long bytesOut)
+    {
+        if (bytesIn > 0)
+        {
+            Interlocked.Add(ref _bytesIn, bytesIn);
+        }
+
+        if (bytesOut > 0)
+        {
+            Interlocked.Add(ref _bytesOut, bytesOut);
+        }
+    }
 
     private static string? LocalAuthority(string? localAddress)
     {

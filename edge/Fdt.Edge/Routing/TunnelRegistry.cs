@@ -31,10 +31,15 @@ public sealed partial class TunnelRegistry
     private readonly ConcurrentDictionary<string, DateTimeOffset> _leased = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, DateTimeOffset>.AlternateLookup<ReadOnlySpan<char>> _leasedSpan;
 
-    public TunnelRegistry(IOptions<EdgeOptions> options, ILeaseStore store, TimeProvider time, ILogger<TunnelRegistry> logger)
+    private readonly INameReservationPolicy _reservations;
+    private readonly ITunnelObserver[] _observers;
+
+    public TunnelRegistry(IOptions<EdgeOptions> options, ILeaseStore store, TimeProvider time, ILogger<TunnelRegistry> logger, INameReservationPolicy? reservations = null, IEnumerable<ITunnelObserver>? observers = null)
     {
         _options = options.Value;
         _store = store;
+        _reservations = reservations ?? new NoNameReservations();
+        _observers = observers?.ToArray() ?? [];
         _time = time;
         _logger = logger;
         _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -89,9 +94,14 @@ public sealed partial class TunnelRegistry
         {
             name = string.Empty;
         }
-        else if (!NameRules.TryNormalize(request.Name, _options.MinNameLength, _options.ReservedNames, out name, out var invalid))
+        else if (!TunnelNames.TryNormalize(request.Name, _options.MinNameLength, _options.ReservedNames, out name, out var invalid))
         {
             return new BindOutcome(null, new ControlError(ErrorCodes.InvalidName, invalid));
+        }
+
+        if (request.Name is not null && _reservations.GetOwner(name) is { } owner && !string.Equals(owner, session.Identity.OwnerId, StringComparison.Ordinal))
+        {
+            return new BindOutcome(null, new ControlError(ErrorCodes.NameReserved, $"The name '{name}' is reserved by another team."));
         }
 
         var now = _time.GetUtcNow();
@@ -102,9 +112,9 @@ public sealed partial class TunnelRegistry
             {
                 do
                 {
-                    name = NameRules.Generate();
+                    name = TunnelNames.Generate();
                 }
-                while (_names.ContainsKey(name) && !IsFree(_names[name], now));
+                while ((_names.ContainsKey(name) && !IsFree(_names[name], now)) || _reservations.GetOwner(name) is not null);
             }
             else if (_names.TryGetValue(name, out var entry) && !IsFree(entry, now))
             {
@@ -123,6 +133,11 @@ public sealed partial class TunnelRegistry
             PersistLocked(now);
         }
 
+        foreach (var observer in _observers)
+        {
+            observer.OnBound(binding);
+        }
+
         return new BindOutcome(binding, null);
     }
 
@@ -132,7 +147,11 @@ public sealed partial class TunnelRegistry
         var now = _time.GetUtcNow();
         lock (_lock)
         {
-            _byId.TryRemove(binding.Id, out _);
+            if (!_byId.TryRemove(binding.Id, out _))
+            {
+                return;
+            }
+
             if (!_names.TryGetValue(binding.Name, out var entry) || !ReferenceEquals(entry.Active, binding))
             {
                 return;
@@ -151,6 +170,12 @@ public sealed partial class TunnelRegistry
             }
 
             PersistLocked(now);
+        }
+
+        var leased = keepLease && !string.IsNullOrEmpty(binding.Session.ResumeKeyHash);
+        foreach (var observer in _observers)
+        {
+            observer.OnReleased(binding, leased);
         }
     }
 

@@ -44,7 +44,7 @@ public sealed class AuditLog : IDisposable
             }
 
             var previous = await db.AuditEvents.OrderByDescending(e => e.Id).Select(e => e.Hash).FirstOrDefaultAsync(cancellationToken) ?? Genesis;
-            var now = _time.GetUtcNow().UtcDateTime;
+            var now = _time.GetStoredUtcNow();
             var occurredAt = new DateTime(now.Ticks - (now.Ticks % 10), DateTimeKind.Utc); // microseconds, as PostgreSQL stores them
             var audit = new AuditEvent
             {

@@ -16,6 +16,5 @@ internal sealed class DeviceAuthorizationConfiguration : IEntityTypeConfiguratio
         builder.HasIndex(d => d.UserCode);
         builder.Property(d => d.ClientDescription).HasMaxLength(200).IsRequired();
         builder.Property(d => d.ClientAddress).HasMaxLength(64);
-        builder.Property(d => d.PendingSecret).HasMaxLength(128);
     }
 }

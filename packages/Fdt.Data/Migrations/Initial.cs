@@ -141,7 +141,6 @@ public sealed class Initial : Migration
                 TeamId = table.Column<Guid>(nullable: true),
                 ApprovedByUserId = table.Column<Guid>(nullable: true),
                 AuthtokenId = table.Column<Guid>(nullable: true),
-                PendingSecret = table.Column<string>(maxLength: 128, nullable: true),
                 IntervalSeconds = table.Column<int>(nullable: false),
                 CreatedAt = table.Column<DateTime>(nullable: false),
                 ExpiresAt = table.Column<DateTime>(nullable: false),

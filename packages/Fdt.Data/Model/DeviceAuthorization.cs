@@ -22,11 +22,8 @@ public sealed class DeviceAuthorization
 
     public Guid? ApprovedByUserId { get; set; }
 
-    /// <summary>The authtoken created on approval.</summary>
+    /// <summary>The authtoken minted when the approved device collected it (its secret is never stored).</summary>
     public Guid? AuthtokenId { get; set; }
-
-    /// <summary>The authtoken's secret, kept only between approval and the device's next poll.</summary>
-    public string? PendingSecret { get; set; }
 
     public int IntervalSeconds { get; set; }
 

@@ -4,11 +4,19 @@ using Microsoft.Extensions.Configuration;
 
 namespace Fdt.Api.IntegrationTests.Infrastructure;
 
-/// <summary>The real server (all roles) in memory, on a fresh SQLite or PostgreSQL database.</summary>
+/// <summary>
+/// The real server (all roles) in memory, on a fresh SQLite database, or a fresh PostgreSQL
+/// database when built as Fdt.Api.PostgresTests.
+/// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"fdt-api-{Guid.NewGuid():N}");
     private readonly IReadOnlyDictionary<string, string?> _settings;
+#if FDT_TEST_POSTGRES
+
+    // One database per factory, shared with the factories WithWebHostBuilder derives from it.
+    private readonly Lazy<string> _postgres = new(TestPostgres.CreateDatabase);
+#endif
 
     public ApiFactory(IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -16,6 +24,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory => _directory;
+
+#if FDT_TEST_POSTGRES
+    public static bool IsPostgres => true;
+#else
+    public static bool IsPostgres => false;
+#endif
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -25,6 +39,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
             ["Data:Directory"] = _directory,
             ["Edge:LeaseFile"] = Path.Combine(_directory, "leases.json"),
         };
+#if FDT_TEST_POSTGRES
+        settings["Data:Provider"] = "postgres";
+        settings["Data:ConnectionString"] = _postgres.Value;
+#endif
         foreach (var (key, value) in _settings)
         {
             settings[key] = value;

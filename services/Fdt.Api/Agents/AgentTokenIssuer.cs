@@ -1,4 +1,5 @@
 using Fdt.Api.Security;
+using Fdt.Data;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -17,7 +18,7 @@ public sealed class AgentTokenIssuer(ApiKeys keys, IOptions<ApiOptions> options,
     public (string Token, DateTime ExpiresAt) Issue(AgentGrant grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.GetStoredUtcNow();
         var expires = now + options.Value.AgentTokenLifetime;
         var claims = new Dictionary<string, object>
         {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Fdt.Data;
 using Fdt.Data.Model;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -14,7 +15,7 @@ public sealed class AccessTokenIssuer(ApiKeys keys, IOptions<ApiOptions> options
     public (string Token, DateTime ExpiresAt) Issue(User user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.GetStoredUtcNow();
         var expires = now + options.Value.AccessTokenLifetime;
         var claims = new Dictionary<string, object>
         {

@@ -10,9 +10,10 @@ namespace Fdt.Server.ControlPlane;
 /// <summary>
 /// The edge's authenticator when the control plane is present: an agent presents the signed agent
 /// token it got for its authtoken, and the edge checks signature, audience and expiry with the
-/// public key alone. No database call per connection.
+/// public key alone. No database call per connection; tokens of authtokens revoked since they
+/// were issued are refused from the bridge's revocation list.
 /// </summary>
-internal sealed class AgentTokenAuthenticator(ApiKeys keys) : IAgentAuthenticator
+internal sealed class AgentTokenAuthenticator(ApiKeys keys, EdgeBridge bridge) : IAgentAuthenticator
 {
     private readonly JsonWebTokenHandler _handler = new();
 
@@ -29,6 +30,11 @@ internal sealed class AgentTokenAuthenticator(ApiKeys keys) : IAgentAuthenticato
             || !Guid.TryParse(Claim(result.Claims, FdtClaims.Authtoken) as string, out var authtokenId))
         {
             return Refused();
+        }
+
+        if (bridge.IsRevoked(authtokenId.ToString("D")))
+        {
+            return AgentAuthenticationResult.Failure(ErrorCodes.AuthenticationFailed, "The authtoken was revoked. Sign in again with fdt login.");
         }
 
         var maxTunnels = Claim(result.Claims, FdtClaims.MaxTunnels) switch

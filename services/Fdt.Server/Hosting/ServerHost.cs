@@ -1,13 +1,17 @@
 using System.Net;
 using Fdt.Api;
+using Fdt.Api.Events;
 using Fdt.Data;
 using Fdt.Edge;
 using Fdt.Edge.Auth;
 using Fdt.Edge.Listeners;
+using Fdt.Edge.Routing;
+using Fdt.Protocol.Transport;
 using Fdt.Server.ControlPlane;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Fdt.Server.Hosting;
 
@@ -35,6 +39,9 @@ internal static class ServerHost
         builder.Services.AddHostedService<DataDirectoryInitializer>();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // Every SQL statement at Information is noise in an operator's log; warnings still show.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
         // With this category enabled, hosting starts an Activity per request only to stamp log
         // scopes: measurable on the forwarding hot path. The edge sets its own request ids.
@@ -84,7 +91,13 @@ internal static class ServerHost
             builder.Services.AddSingleton<DevAuthtokenProvider>();
             if (settings.Roles.HasFlag(ServerRole.Api))
             {
+                builder.Services.AddOptions<ControlPlaneOptions>().BindConfiguration(ControlPlaneOptions.SectionName);
                 builder.Services.AddSingleton<IAgentAuthenticator, AgentTokenAuthenticator>();
+                builder.Services.AddSingleton<EdgeBridge>();
+                builder.Services.AddSingleton<INameReservationPolicy>(sp => sp.GetRequiredService<EdgeBridge>());
+                builder.Services.AddSingleton<IControlPlaneEvents>(sp => sp.GetRequiredService<EdgeBridge>());
+                builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITunnelObserver, EdgeBridge>(sp => sp.GetRequiredService<EdgeBridge>()));
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<EdgeBridge>());
             }
             else
             {
@@ -114,6 +127,15 @@ internal static class ServerHost
 
     public static async Task<int> RunAsync(ServerSettings settings, string[] args, CancellationToken cancellationToken)
     {
+        // Inline socket completions (measured: +10% requests/s through a tunnel) only when the
+        // process is a pure edge, whose socket continuations never block. With the API in the
+        // process, database drivers do synchronous work and waits inside socket continuations,
+        // which stalls every socket of the process (seen as Npgsql connection timeouts).
+        if (settings.Roles == ServerRole.Edge)
+        {
+            RuntimeTuning.Apply();
+        }
+
         await using var app = Build(settings, args);
         try
         {

@@ -23,6 +23,7 @@ public sealed class HttpCommandTests : IDisposable
         Assert.Empty(_cli.Agents);
         var error = _cli.Error.ToString();
         Assert.StartsWith("ERROR: ", error, StringComparison.Ordinal);
+        Assert.Contains("Run `fdt login`", error, StringComparison.Ordinal);
         Assert.Contains("fdt config add-authtoken <token>", error, StringComparison.Ordinal);
         Assert.Contains("--authtoken", error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, _cli.Out.ToString());

@@ -37,17 +37,9 @@ internal sealed class HttpCommandDefinition : Command
         HelpName = "NAME",
     };
 
-    public Option<string> Server { get; } = new("--server")
-    {
-        Description = "The FDT server's URL [default: $FDT_SERVER, the config file, or http://localhost:8080].",
-        HelpName = "URL",
-    };
+    public Option<string> Server { get; } = CommonOptions.Server();
 
-    public Option<string> Authtoken { get; } = new("--authtoken")
-    {
-        Description = "The authtoken [default: $FDT_AUTHTOKEN, or the config file's (fdt config add-authtoken)].",
-        HelpName = "TOKEN",
-    };
+    public Option<string> Authtoken { get; } = CommonOptions.Authtoken();
 
     public Option<string> HostHeader { get; } = new("--host-header")
     {
@@ -61,10 +53,7 @@ internal sealed class HttpCommandDefinition : Command
         HelpName = "tui|text|json|none",
     };
 
-    public Option<bool> Insecure { get; } = new("--insecure")
-    {
-        Description = "Accept any TLS certificate from the server (self-signed development servers only).",
-    };
+    public Option<bool> Insecure { get; } = CommonOptions.Insecure();
 
     public Option<AgentTransport> Transport { get; } = new("--transport")
     {

@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fdt.Testing;
+
+namespace Fdt.EndToEnd.Tests;
+
+/// <summary>
+/// The control plane acting on live agents: fdt-server with all roles and the real fdt binary.
+/// Revoking an authtoken, reserving a name and stopping a tunnel through the API reach the agent.
+/// </summary>
+public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Reaction = TimeSpan.FromSeconds(15);
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"fdt-e2e-cp-{Guid.NewGuid():N}");
+    private ServerProcess _server = null!;
+    private OriginServer _origin = null!;
+    private HttpClient _api = null!;
+    private Guid _teamId;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _origin = await OriginServer.StartAsync(Cancel);
+        _server = await ServerProcess.StartAsync(_dataDirectory, null, roles: "all", extra: ["--ControlPlane:HeartbeatInterval=00:00:01"]);
+        _api = LoopbackHttp.CreateClient(_server.Port);
+        _api.BaseAddress = _server.Url;
+        using var setup = await _api.PostAsJsonAsync("/v1/setup", new { email = "ops@example.com", displayName = "Ops", password = "correct horse battery staple" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, setup.StatusCode);
+        var session = await setup.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
+        var teams = await _api.GetFromJsonAsync<JsonElement>("/v1/teams", Cancel);
+        _teamId = teams[0].GetProperty("id").GetGuid();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _api?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_origin is not null)
+        {
+            await _origin.DisposeAsync();
+        }
+
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StoppingATunnelThroughTheApi_EndsTheAgentWithTheReason()
+    {
+        var authtoken = await CreateAuthtokenAsync(_teamId);
+        await using var agent = AgentProcess.Start(_server.Url, _origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), authtoken);
+        var url = await agent.WaitForUrlAsync();
+        using (var visitor = _server.CreateVisitor())
+        {
+            Assert.Equal("hello from origin", await visitor.GetStringAsync(new Uri(new Uri(url), "/hello"), Cancel));
+        }
+
+        // Counters reach the database with the edge's next report: wait for the one that has them.
+        var tunnel = await WaitForTunnelAsync(t => t.GetProperty("url").GetString() == url && t.GetProperty("requests").GetInt64() == 1 && t.GetProperty("bytesOut").GetInt64() > 0);
+        Assert.Equal($"http://localhost:{_origin.Port}", tunnel.GetProperty("localAddress").GetString());
+
+        using var stop = await _api.PostAsync($"/v1/teams/{_teamId}/tunnels/{tunnel.GetProperty("id").GetString()}/stop", null, Cancel);
+        Assert.Equal(HttpStatusCode.Accepted, stop.StatusCode);
+
+        var stopped = await agent.WaitForEventAsync("tunnel_stopped", timeout: Reaction);
+        Assert.Contains("ops@example.com", stopped.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(6, await agent.Process.WaitForExitAsync(Reaction, Cancel));
+        await WaitForTunnelsAsync(list => list.GetArrayLength() == 0);
+    }
+
+    [Fact]
+    public async Task RevokingTheAuthtoken_DisconnectsTheAgentAndItCannotReconnect()
+    {
+        var authtoken = await CreateAuthtokenAsync(_teamId);
+        await using var agent = AgentProcess.Start(_server.Url, _origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), authtoken);
+        await agent.WaitForUrlAsync();
+        var tokens = await _api.GetFromJsonAsync<JsonElement>($"/v1/teams/{_teamId}/authtokens", Cancel);
+        var id = tokens.EnumerateArray().Single().GetProperty("id").GetGuid();
+
+        using var revoke = await _api.DeleteAsync($"/v1/teams/{_teamId}/authtokens/{id}", Cancel);
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+
+        Assert.Equal(3, await agent.Process.WaitForExitAsync(Reaction, Cancel));
+        await using var again = AgentProcess.Start(_server.Url, "3000", authtoken);
+        Assert.Equal(3, await again.Process.WaitForExitAsync(Reaction, Cancel));
+        Assert.Contains("revoked", again.Process.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ReservedName_IsRefusedToOtherTeamsAndGrantedToItsOwn()
+    {
+        using var otherTeam = await _api.PostAsJsonAsync("/v1/teams", new { name = "Other team" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, otherTeam.StatusCode);
+        var otherTeamId = (await otherTeam.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        using var reserve = await _api.PostAsJsonAsync($"/v1/teams/{_teamId}/reserved-names", new { name = "acme" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, reserve.StatusCode);
+        var ownToken = await CreateAuthtokenAsync(_teamId);
+        var otherToken = await CreateAuthtokenAsync(otherTeamId);
+        var target = _origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var intruder = AgentProcess.Start(_server.Url, target, otherToken, "--subdomain", "acme");
+        Assert.Equal(4, await intruder.Process.WaitForExitAsync(Reaction, Cancel));
+        Assert.Contains("ERR_FDT_2008", intruder.Process.Output, StringComparison.Ordinal);
+
+        await using var owner = AgentProcess.Start(_server.Url, target, ownToken, "--subdomain", "acme");
+        var url = await owner.WaitForUrlAsync();
+        Assert.StartsWith("http://acme.", url, StringComparison.Ordinal);
+
+        // A random name is never one that is reserved.
+        await using var random = AgentProcess.Start(_server.Url, target, otherToken);
+        Assert.DoesNotContain("acme", await random.WaitForUrlAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<string> CreateAuthtokenAsync(Guid teamId)
+    {
+        using var response = await _api.PostAsJsonAsync($"/v1/teams/{teamId}/authtokens", new { description = "e2e" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("token").GetString()!;
+    }
+
+    private async Task<JsonElement> WaitForTunnelAsync(Func<JsonElement, bool> match)
+    {
+        JsonElement found = default;
+        await WaitForTunnelsAsync(list =>
+        {
+            foreach (var tunnel in list.EnumerateArray())
+            {
+                if (match(tunnel))
+                {
+                    found = tunnel;
+                    return true;
+                }
+            }
+
+            return false;
+        });
+        return found;
+    }
+
+    private Task WaitForTunnelsAsync(Func<JsonElement, bool> condition)
+        => Eventually.TrueAsync(
+            async () => condition(await _api.GetFromJsonAsync<JsonElement>($"/v1/teams/{_teamId}/tunnels", Cancel)),
+            "the API does not show the expected tunnels",
+            Reaction,
+            Cancel);
+}

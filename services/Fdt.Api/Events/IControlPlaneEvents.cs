@@ -1,0 +1,18 @@
+namespace Fdt.Api.Events;
+
+/// <summary>
+/// Changes the edges must act on. When the edge runs in the same process it acts at once; edges
+/// in other processes find the same facts in the database (stop requests, revocations,
+/// reservations) when they poll.
+/// </summary>
+public interface IControlPlaneEvents
+{
+    /// <summary>A tunnel was asked to stop.</summary>
+    ValueTask TunnelStopRequestedAsync(string tunnelId, CancellationToken cancellationToken);
+
+    /// <summary>An authtoken was revoked: its agents must go.</summary>
+    ValueTask AuthtokenRevokedAsync(Guid authtokenId, CancellationToken cancellationToken);
+
+    /// <summary>Reserved names changed.</summary>
+    ValueTask ReservationsChangedAsync(CancellationToken cancellationToken);
+}
