@@ -39,15 +39,6 @@ internal sealed class IdentityServices(HttpContext http, FdtDbContext db, AuditL
         : Options.PublicUrl.TrimEnd('/');
 
     /// <summary>An audit record for a change made by the caller (or, when anonymous, by <paramref name="actorUserId"/>).</summary>
-    public AuditRecord Record(string action, Guid? actorUserId, Guid? teamId = null, string? targetType = null, string? targetId = null, string? details = null) => new()
-    {
-        ActorKind = Http.User.IsOperator() ? "operator" : "user",
-        ActorUserId = Http.User.GetUserId() ?? actorUserId,
-        TeamId = teamId,
-        Action = action,
-        TargetType = targetType,
-        TargetId = targetId,
-        Details = details,
-        ClientAddress = Http.Connection.RemoteIpAddress?.ToString(),
-    };
+    public AuditRecord Record(string action, Guid? actorUserId, Guid? teamId = null, string? targetType = null, string? targetId = null, string? details = null)
+        => CallerAudit.Record(Http, action, teamId, targetType, targetId, details, actorUserId);
 }

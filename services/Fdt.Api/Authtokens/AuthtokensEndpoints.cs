@@ -61,7 +61,7 @@ public static class AuthtokensEndpoints
         }
 
         var (token, secret) = AuthtokenService.Create(db, teamId, user.GetUserId(), description, time.GetStoredUtcNow());
-        await audit.SaveWithAuditAsync(db, Record(user, context, teamId, "authtoken.create", token), cancellationToken);
+        await audit.SaveWithAuditAsync(db, Record(context, teamId, "authtoken.create", token), cancellationToken);
         return TypedResults.Created($"/v1/teams/{teamId}/authtokens/{token.Id}", new Created(token.Id, token.Description, token.Prefix, secret, token.CreatedAt));
     }
 
@@ -88,22 +88,13 @@ public static class AuthtokensEndpoints
         if (token.RevokedAt is null)
         {
             token.RevokedAt = time.GetStoredUtcNow();
-            await audit.SaveWithAuditAsync(db, Record(user, context, teamId, "authtoken.revoke", token), cancellationToken);
+            await audit.SaveWithAuditAsync(db, Record(context, teamId, "authtoken.revoke", token), cancellationToken);
             await events.AuthtokenRevokedAsync(token.Id, cancellationToken);
         }
 
         return TypedResults.NoContent();
     }
 
-    private static AuditRecord Record(ClaimsPrincipal user, HttpContext context, Guid teamId, string action, Authtoken token) => new()
-    {
-        ActorKind = user.IsOperator() ? "operator" : "user",
-        ActorUserId = user.GetUserId(),
-        TeamId = teamId,
-        Action = action,
-        TargetType = "authtoken",
-        TargetId = token.Id.ToString("D"),
-        Details = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["prefix"] = token.Prefix, ["description"] = token.Description }),
-        ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
-    };
+    private static AuditRecord Record(HttpContext context, Guid teamId, string action, Authtoken token)
+        => CallerAudit.Record(context, action, teamId, "authtoken", token.Id.ToString("D"), new { prefix = token.Prefix, description = token.Description });
 }

@@ -65,7 +65,7 @@ public static class ReservedNamesEndpoints
         db.ReservedNames.Add(reservation);
         try
         {
-            await audit.SaveWithAuditAsync(db, Record(user, context, teamId, "name.reserve", reservation), cancellationToken);
+            await audit.SaveWithAuditAsync(db, Record(context, teamId, "name.reserve", reservation), cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -93,20 +93,11 @@ public static class ReservedNamesEndpoints
         }
 
         db.ReservedNames.Remove(reservation);
-        await audit.SaveWithAuditAsync(db, Record(user, context, teamId, "name.release", reservation), cancellationToken);
+        await audit.SaveWithAuditAsync(db, Record(context, teamId, "name.release", reservation), cancellationToken);
         await events.ReservationsChangedAsync(cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static AuditRecord Record(ClaimsPrincipal user, HttpContext context, Guid teamId, string action, ReservedName reservation) => new()
-    {
-        ActorKind = user.IsOperator() ? "operator" : "user",
-        ActorUserId = user.GetUserId(),
-        TeamId = teamId,
-        Action = action,
-        TargetType = "reserved-name",
-        TargetId = reservation.Id.ToString("D"),
-        Details = System.Text.Json.JsonSerializer.Serialize(new { name = reservation.Name }),
-        ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
-    };
+    private static AuditRecord Record(HttpContext context, Guid teamId, string action, ReservedName reservation)
+        => CallerAudit.Record(context, action, teamId, "reserved-name", reservation.Id.ToString("D"), new { name = reservation.Name });
 }

@@ -43,13 +43,7 @@ public static class TunnelsEndpoints
             return (ProblemHttpResult)TeamAccess.Refusal(outcome, TeamRole.Member);
         }
 
-        var record = new AuditRecord
-        {
-            ActorKind = user.IsOperator() ? "operator" : "user",
-            ActorUserId = user.GetUserId(),
-            Action = "tunnel.stop",
-            ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
-        };
+        var record = CallerAudit.Record(context, "tunnel.stop");
         return await TunnelOperations.StopAsync(db, audit, events, time, teamId, tunnelId, record, user.GetUserId(), null, cancellationToken)
             ? TypedResults.Accepted((string?)null)
             : TypedResults.Problem(statusCode: 404, title: "Tunnel not found", detail: "The team has no live tunnel with this id.");
