@@ -31,6 +31,8 @@ internal sealed class EdgeTestHost : IAsyncDisposable
 
     public TunnelRegistry Tunnels => _app.Services.GetRequiredService<TunnelRegistry>();
 
+    public IServiceProvider Services => _app.Services;
+
     public AgentSessionRegistry Sessions => _app.Services.GetRequiredService<AgentSessionRegistry>();
 
     public static async Task<EdgeTestHost> StartAsync(IDictionary<string, string?>? settings = null, int port = 0, CancellationToken cancellationToken = default)

@@ -74,6 +74,47 @@ public sealed record EdgeOptions
     /// </summary>
     public bool AgentFastPath { get; init; } = true;
 
+    /// <summary>
+    /// Public ports for TCP tunnels, "FIRST-LAST" (e.g. "20000-20999"); null or empty: no TCP
+    /// tunnels. Each TCP tunnel listens on one port of the range.
+    /// </summary>
+    public string? TcpPorts { get; init; }
+
+    /// <summary>Address the TCP tunnels' ports listen on (an IP address; "*" for every interface).</summary>
+    public string TcpListenAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Host name in TCP tunnels' public addresses (tcp://HOST:PORT); null: the base domain.</summary>
+    public string? TcpHost { get; init; }
+
+    /// <summary>Visitor connections one TCP tunnel carries at once; further ones are closed at once.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int MaxConnectionsPerTunnel { get; init; } = 256;
+
+    /// <summary>A TCP connection that carries no byte either way for this long is closed.</summary>
+    public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Suggested delay, sent to agents when the edge drains, before they reconnect.</summary>
     public TimeSpan DrainReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The TCP port range from <see cref="TcpPorts"/>; false when TCP tunnels are off.</summary>
+    public bool TryGetTcpPortRange(out int first, out int last)
+    {
+        first = last = 0;
+        if (string.IsNullOrWhiteSpace(TcpPorts))
+        {
+            return false;
+        }
+
+        var parts = TcpPorts.Split('-', StringSplitOptions.TrimEntries);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (parts.Length is < 1 or > 2
+            || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, invariant, out first)
+            || !int.TryParse(parts[^1], System.Globalization.NumberStyles.None, invariant, out last)
+            || first is < 1 or > 65535 || last < first || last > 65535)
+        {
+            throw new InvalidOperationException($"Edge:TcpPorts '{TcpPorts}' is not a port range such as 20000-20999.");
+        }
+
+        return true;
+    }
 }

@@ -2,6 +2,7 @@ using Fdt.Edge.Forwarding;
 using Fdt.Edge.Listeners;
 using Fdt.Edge.Routing;
 using Fdt.Edge.Sessions;
+using Fdt.Edge.Tcp;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,8 @@ public static class EdgeServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new HostNameRouter(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.BaseDomain));
         services.TryAddSingleton<INameReservationPolicy, NoNameReservations>();
+        services.TryAddSingleton<TcpTunnelListeners>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITunnelObserver, TcpTunnelListeners>(sp => sp.GetRequiredService<TcpTunnelListeners>()));
         services.TryAddSingleton<TunnelRegistry>();
         services.TryAddSingleton<EdgeControl>();
         services.TryAddSingleton<AgentSessionRegistry>();

@@ -23,4 +23,10 @@ internal static class EventIds
     public const int ForwardFailed = 1200;
     public const int ResponseAborted = 1201;
     public const int UpgradeFailed = 1202;
+
+    public const int TcpListening = 1300;
+    public const int TcpConnectionLimit = 1301;
+    public const int TcpConnectionFailed = 1302;
+    public const int TcpLocalRefused = 1303;
+    public const int TcpIdleTimeout = 1304;
 }

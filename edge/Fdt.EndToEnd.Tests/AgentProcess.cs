@@ -14,17 +14,27 @@ internal sealed class AgentProcess : IAsyncDisposable
     public TestProcess Process { get; }
 
     public static AgentProcess Start(Uri server, string target, string token, params string[] extra)
-    {
-        var config = Path.Combine(Path.GetTempPath(), $"fdt-e2e-config-{Guid.NewGuid():N}.json");
-        return StartWithConfig(config, target, ["--server", server.ToString(), "--authtoken", token, .. extra]);
-    }
+        => StartCommand("http", server, target, token, extra);
+
+    /// <summary>Runs <c>fdt tcp</c>.</summary>
+    public static AgentProcess StartTcp(Uri server, string target, string token, params string[] extra)
+        => StartCommand("tcp", server, target, token, extra);
 
     /// <summary>Runs <c>fdt http</c> with the server and authtoken of the config file <paramref name="configPath"/> (as after <c>fdt login</c>).</summary>
     public static AgentProcess StartWithConfig(string configPath, string target, params string[] extra)
+        => StartWithConfig("http", configPath, target, extra);
+
+    private static AgentProcess StartCommand(string command, Uri server, string target, string token, string[] extra)
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"fdt-e2e-config-{Guid.NewGuid():N}.json");
+        return StartWithConfig(command, config, target, ["--server", server.ToString(), "--authtoken", token, .. extra]);
+    }
+
+    private static AgentProcess StartWithConfig(string command, string configPath, string target, string[] extra)
     {
         var process = TestProcess.Start(
             "dotnet",
-            [Binaries.Agent, "http", target, "--log", "json", .. extra],
+            [Binaries.Agent, command, target, "--log", "json", .. extra],
             new Dictionary<string, string?> { ["FDT_CONFIG"] = configPath, ["FDT_SERVER"] = null, ["FDT_AUTHTOKEN"] = null });
         return new AgentProcess(process);
     }

@@ -64,4 +64,7 @@ public static class ErrorCodes
 
     /// <summary>The agent sent a bind request with invalid options.</summary>
     public const string InvalidBindRequest = "ERR_FDT_2012";
+
+    /// <summary>The TCP port asked for is outside the server's range, or cannot be listened on.</summary>
+    public const string PortUnavailable = "ERR_FDT_2013";
 }

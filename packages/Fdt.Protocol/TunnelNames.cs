@@ -91,4 +91,21 @@ public static class TunnelNames
 
         return new string(chars);
     }
+
+    /// <summary>Prefix of TCP tunnels' names: a TCP tunnel on public port 20001 is named "tcp-20001".</summary>
+    public const string TcpPrefix = "tcp-";
+
+    /// <summary>The name of the TCP tunnel on <paramref name="port"/>.</summary>
+    public static string ForTcpPort(int port) => TcpPrefix + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Reads the port out of a TCP tunnel's name ("tcp-20001").</summary>
+    public static bool TryParseTcpPort(string? name, out int port)
+    {
+        port = 0;
+        return name is not null
+            && name.StartsWith(TcpPrefix, StringComparison.Ordinal)
+            && name.Length <= TcpPrefix.Length + 5
+            && int.TryParse(name.AsSpan(TcpPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port)
+            && port is > 0 and <= 65535;
+    }
 }

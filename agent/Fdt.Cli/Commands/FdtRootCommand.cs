@@ -3,6 +3,7 @@ using Fdt.Cli.Commands.Config;
 using Fdt.Cli.Commands.Http;
 using Fdt.Cli.Commands.Login;
 using Fdt.Cli.Commands.Logout;
+using Fdt.Cli.Commands.Tcp;
 using Fdt.Cli.Commands.Tunnels;
 using Fdt.Cli.Commands.Version;
 
@@ -20,6 +21,9 @@ internal static class FdtRootCommand
 
         var http = new HttpCommandDefinition();
         http.SetAction((parseResult, cancellationToken) => new HttpCommand(context).ExecuteAsync(http.GetInput(parseResult), cancellationToken));
+
+        var tcp = new TcpCommandDefinition();
+        tcp.SetAction((parseResult, cancellationToken) => new HttpCommand(context).ExecuteAsync(tcp.GetInput(parseResult), cancellationToken));
 
         var tunnels = new TunnelsCommandDefinition();
         tunnels.SetAction((parseResult, cancellationToken) => new TunnelsCommand(context).ListAsync(tunnels.GetInput(parseResult), cancellationToken));
@@ -43,6 +47,7 @@ internal static class FdtRootCommand
         var root = new RootCommand(Description)
         {
             http,
+            tcp,
             tunnels,
             login,
             logout,

@@ -34,6 +34,12 @@ internal sealed class TunnelRoutingMiddleware
         }
 
         var binding = _tunnels.FindByName(name);
+        if (binding is not null && binding.Protocol != Fdt.Protocol.Control.TunnelProtocol.Http)
+        {
+            // TCP tunnels are reached on their own port, never by host name.
+            return ErrorPageWriter.WriteAsync(context, EdgeError.TunnelNotFound);
+        }
+
         if (binding is null)
         {
             // A leased name belongs to an agent that lost its connection and is expected back.

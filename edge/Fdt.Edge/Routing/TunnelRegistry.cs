@@ -90,13 +90,34 @@ public sealed partial class TunnelRegistry
     internal BindOutcome TryBind(AgentSession session, BindMessage request, Func<string, IReadOnlyList<string>> urlsFor)
     {
         string name;
+        var tcp = request.Protocol == TunnelProtocol.Tcp;
+        var (firstPort, lastPort) = (0, 0);
+        if (tcp && !_options.TryGetTcpPortRange(out firstPort, out lastPort))
+        {
+            return new BindOutcome(null, new ControlError(ErrorCodes.ProtocolNotSupported, "This edge does not offer tcp tunnels."));
+        }
+
         if (request.Name is null)
         {
             name = string.Empty;
         }
+        else if (tcp)
+        {
+            // A TCP tunnel's name is its port: "tcp-20001".
+            if (!TunnelNames.TryParseTcpPort(request.Name, out var port) || port < firstPort || port > lastPort)
+            {
+                return new BindOutcome(null, new ControlError(ErrorCodes.PortUnavailable, $"TCP tunnels use ports {firstPort}-{lastPort} of this server; '{request.Name}' is not one of them."));
+            }
+
+            name = TunnelNames.ForTcpPort(port);
+        }
         else if (!TunnelNames.TryNormalize(request.Name, _options.MinNameLength, _options.ReservedNames, out name, out var invalid))
         {
             return new BindOutcome(null, new ControlError(ErrorCodes.InvalidName, invalid));
+        }
+        else if (name.StartsWith(TunnelNames.TcpPrefix, StringComparison.Ordinal))
+        {
+            return new BindOutcome(null, new ControlError(ErrorCodes.InvalidName, $"Names starting with '{TunnelNames.TcpPrefix}' belong to TCP tunnels."));
         }
 
         if (request.Name is not null && _reservations.GetOwner(name) is { } owner && !string.Equals(owner, session.Identity.OwnerId, StringComparison.Ordinal))
@@ -108,7 +129,17 @@ public sealed partial class TunnelRegistry
         TunnelBinding binding;
         lock (_lock)
         {
-            if (request.Name is null)
+            if (request.Name is null && tcp)
+            {
+                var free = FreeTcpName(firstPort, lastPort, now);
+                if (free is null)
+                {
+                    return new BindOutcome(null, new ControlError(ErrorCodes.PortUnavailable, $"Every TCP port of this server ({firstPort}-{lastPort}) is taken."));
+                }
+
+                name = free;
+            }
+            else if (request.Name is null)
             {
                 do
                 {
@@ -139,6 +170,23 @@ public sealed partial class TunnelRegistry
         }
 
         return new BindOutcome(binding, null);
+    }
+
+    /// <summary>A free, unreserved TCP port's name, starting the scan at a random port of the range.</summary>
+    private string? FreeTcpName(int first, int last, DateTimeOffset now)
+    {
+        var count = last - first + 1;
+        var start = RandomNumberGenerator.GetInt32(count);
+        for (var i = 0; i < count; i++)
+        {
+            var name = TunnelNames.ForTcpPort(first + ((start + i) % count));
+            if ((!_names.TryGetValue(name, out var entry) || IsFree(entry, now)) && _reservations.GetOwner(name) is null)
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Ends a tunnel. With <paramref name="keepLease"/> its name stays reserved for the same agent for the grace period.</summary>

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Fdt.Edge.Auth;
 using Fdt.Edge.Routing;
+using Fdt.Edge.Tcp;
 using Fdt.Protocol;
 using Fdt.Protocol.Control;
 using Fdt.Protocol.Mux;
@@ -23,6 +25,7 @@ public sealed partial class AgentConnectionHandler
     private readonly EdgeOptions _options;
     private readonly IAgentAuthenticator _authenticator;
     private readonly TunnelRegistry _tunnels;
+    private readonly TcpTunnelListeners _tcp;
     private readonly AgentSessionRegistry _sessions;
     private readonly TimeProvider _time;
     private readonly ILogger<AgentConnectionHandler> _logger;
@@ -35,10 +38,12 @@ public sealed partial class AgentConnectionHandler
         IAgentAuthenticator authenticator,
         TunnelRegistry tunnels,
         AgentSessionRegistry sessions,
+        TcpTunnelListeners tcp,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
         ILoggerFactory loggerFactory)
     {
+        _tcp = tcp;
         _options = options.Value;
         _authenticator = authenticator;
         _tunnels = tunnels;
@@ -240,7 +245,7 @@ public sealed partial class AgentConnectionHandler
         ControlError? error = null;
         TunnelBinding? binding = null;
         var limit = Math.Min(_options.MaxTunnelsPerSession, session.Identity.MaxTunnels ?? int.MaxValue);
-        if (bind.Protocol != TunnelProtocol.Http)
+        if (bind.Protocol is not (TunnelProtocol.Http or TunnelProtocol.Tcp))
         {
             error = new ControlError(ErrorCodes.ProtocolNotSupported, $"This edge does not offer {bind.Protocol.ToString().ToLowerInvariant()} tunnels.");
         }
@@ -250,9 +255,16 @@ public sealed partial class AgentConnectionHandler
         }
         else
         {
-            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(name, session.LocalPort));
+            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(bind.Protocol, name, session.LocalPort));
             binding = outcome.Binding;
             error = outcome.Error;
+            if (binding is not null && bind.Protocol == TunnelProtocol.Tcp
+                && TunnelNames.TryParseTcpPort(binding.Name, out var port)
+                && !_tcp.TryStart(binding, port, out var listenError))
+            {
+                _tunnels.Release(binding, keepLease: false);
+                (binding, error) = (null, new ControlError(ErrorCodes.PortUnavailable, listenError!));
+            }
         }
 
         if (binding is null)
@@ -268,8 +280,13 @@ public sealed partial class AgentConnectionHandler
     }
 
     /// <summary>Public URLs of a name: the configured public port, else the port the agent reached the edge on.</summary>
-    private IReadOnlyList<string> BuildUrls(string name, int connectedPort)
+    private IReadOnlyList<string> BuildUrls(TunnelProtocol protocol, string name, int connectedPort)
     {
+        if (protocol == TunnelProtocol.Tcp && TunnelNames.TryParseTcpPort(name, out var tcpPort))
+        {
+            return [$"tcp://{_options.TcpHost ?? _options.BaseDomain}:{tcpPort.ToString(CultureInfo.InvariantCulture)}"];
+        }
+
         var scheme = _options.PublicScheme;
         var port = _options.PublicPort ?? (connectedPort > 0 ? connectedPort : null);
         var defaultPort = scheme == "https" ? 443 : 80;

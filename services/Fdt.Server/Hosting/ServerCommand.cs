@@ -41,6 +41,12 @@ internal static partial class ServerCommand
         Description = "Port shown in tunnel URLs when visitors reach the server through another port (e.g. 80 behind a proxy).",
     };
 
+    public static readonly Option<string> TcpPorts = new("--tcp-ports")
+    {
+        Description = "Public ports for TCP tunnels (fdt tcp), FIRST-LAST; 'none' turns TCP tunnels off. They listen on the --listen address.",
+        DefaultValueFactory = _ => "20000-20999",
+    };
+
     public static readonly Option<string?> DevAuthtokenOption = new("--dev-authtoken")
     {
         Description = "Edge without the api role only: the authtoken agents must present (default: $FDT_DEV_AUTHTOKEN, else one created in the data directory).",
@@ -57,7 +63,7 @@ internal static partial class ServerCommand
             Exit codes: 0 stopped cleanly, 1 failed, 2 bad arguments.
             """)
         {
-            Roles, DataDirectory, HttpPort, Listen, BaseDomain, PublicPort, DevAuthtokenOption,
+            Roles, DataDirectory, HttpPort, Listen, BaseDomain, PublicPort, TcpPorts, DevAuthtokenOption,
         };
         // Other settings may be given as --Section:Key=value (ASP.NET Core's command-line
         // configuration); anything else that is not an option is an error.
@@ -97,8 +103,21 @@ internal static partial class ServerCommand
                 return 2;
             }
 
+            var tcpPorts = parseResult.GetValue(TcpPorts)!.Trim();
+            tcpPorts = tcpPorts.Equals("none", StringComparison.OrdinalIgnoreCase) ? string.Empty : tcpPorts;
+            try
+            {
+                new Fdt.Edge.EdgeOptions { TcpPorts = tcpPorts }.TryGetTcpPortRange(out _, out _);
+            }
+            catch (InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"ERROR: --tcp-ports '{tcpPorts}' is not a port range such as 20000-20999 (or none).");
+                return 2;
+            }
+
             var settings = new ServerSettings
             {
+                TcpPorts = tcpPorts,
                 Roles = roles,
                 DataDirectory = Path.GetFullPath(parseResult.GetValue(DataDirectory)!),
                 HttpPort = port,

@@ -35,6 +35,8 @@ internal static class ServerHost
             ["Edge:BaseDomain"] = settings.BaseDomain,
             ["Edge:PublicPort"] = settings.PublicPort?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Edge:LeaseFile"] = Path.Combine(settings.DataDirectory, "leases.json"),
+            ["Edge:TcpPorts"] = settings.TcpPorts,
+            ["Edge:TcpListenAddress"] = settings.ListenAddress == "localhost" ? "127.0.0.1" : settings.ListenAddress,
         });
         builder.Services.AddHostedService<DataDirectoryInitializer>();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -22,6 +22,9 @@ internal sealed record ServerSettings
     /// <summary>The development authtoken given explicitly, if any.</summary>
     public string? DevAuthtoken { get; init; }
 
+    /// <summary>Public ports for TCP tunnels ("20000-20999"); empty: none.</summary>
+    public string TcpPorts { get; init; } = string.Empty;
+
     /// <summary>The default data directory: the user's local data directory.</summary>
     public static string DefaultDataDirectory()
         => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "fdt");

@@ -2,7 +2,6 @@ using Fdt.Agent;
 using Fdt.Agent.Events;
 using Fdt.Cli.Configuration;
 using Fdt.Cli.Output;
-using Fdt.Protocol.Control;
 
 namespace Fdt.Cli.Commands.Http;
 
@@ -70,7 +69,7 @@ internal sealed class HttpCommand(CliContext context)
         [
             new TunnelDefinition
             {
-                Protocol = TunnelProtocol.Http,
+                Protocol = input.Protocol,
                 Target = input.Target,
                 Name = input.Subdomain,
                 HostHeader = input.HostHeader,

@@ -1,10 +1,14 @@
 using Fdt.Agent;
+using Fdt.Protocol.Control;
 
 namespace Fdt.Cli.Commands.Http;
 
 /// <summary>What the user asked <c>fdt http</c> for, as parsed from the command line.</summary>
 internal sealed record HttpCommandInput
 {
+    /// <summary>What the tunnel carries: http for <c>fdt http</c>, tcp for <c>fdt tcp</c>.</summary>
+    public TunnelProtocol Protocol { get; init; } = TunnelProtocol.Http;
+
     public required LocalTarget Target { get; init; }
 
     /// <summary>The requested name (--subdomain, --name); null asks for a random one.</summary>
