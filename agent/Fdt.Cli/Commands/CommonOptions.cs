@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fdt.Agent;
 
 namespace Fdt.Cli.Commands;
 
@@ -20,5 +21,19 @@ internal static class CommonOptions
     public static Option<bool> Insecure() => new("--insecure")
     {
         Description = "Accept any TLS certificate from the server (self-signed development servers only).",
+    };
+
+    /// <summary>--log of the tunnel commands; valid values are checked by the command.</summary>
+    public static Option<string> Log() => new("--log")
+    {
+        Description = "Output: tui (live view), text (a line per event), json (a JSON object per line) or none [default: tui on a terminal, else text].",
+        HelpName = "tui|text|json|none",
+    };
+
+    public static Option<AgentTransport> Transport() => new("--transport")
+    {
+        Description = "How to reach the server: auto (an HTTP upgrade, falling back to WebSocket), upgrade or websocket [default: auto].",
+        HelpName = "auto|upgrade|websocket",
+        DefaultValueFactory = static _ => AgentTransport.Auto,
     };
 }

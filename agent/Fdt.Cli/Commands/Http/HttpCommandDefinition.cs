@@ -47,20 +47,11 @@ internal sealed class HttpCommandDefinition : Command
         HelpName = "rewrite|VALUE",
     };
 
-    public Option<string> Log { get; } = new("--log")
-    {
-        Description = "Output: tui (live view), text (a line per event), json (a JSON object per line) or none [default: tui on a terminal, else text].",
-        HelpName = "tui|text|json|none",
-    };
+    public Option<string> Log { get; } = CommonOptions.Log();
 
     public Option<bool> Insecure { get; } = CommonOptions.Insecure();
 
-    public Option<AgentTransport> Transport { get; } = new("--transport")
-    {
-        Description = "How to reach the server: auto (an HTTP upgrade, falling back to WebSocket), upgrade or websocket [default: auto].",
-        HelpName = "auto|upgrade|websocket",
-        DefaultValueFactory = static _ => AgentTransport.Auto,
-    };
+    public Option<AgentTransport> Transport { get; } = CommonOptions.Transport();
 
     public HttpCommandInput GetInput(ParseResult parseResult)
     {
