@@ -121,6 +121,39 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain("acme", await random.WaitForUrlAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReservedTcpAddress_IsRefusedToOtherTeamsAndGrantedToItsOwn()
+    {
+        // A port of the server's default TCP range that nothing on this machine holds.
+        var port = Enumerable.Range(20000 + Random.Shared.Next(900), 100).First(IsFree);
+        using var otherTeam = await _api.PostAsJsonAsync("/v1/teams", new { name = "Other team" }, Cancel);
+        var otherTeamId = (await otherTeam.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        using var reserve = await _api.PostAsJsonAsync($"/v1/teams/{_teamId}/reserved-names", new { name = $"tcp-{port}" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, reserve.StatusCode);
+        var target = _origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var intruder = AgentProcess.StartTcp(_server.Url, target, await CreateAuthtokenAsync(otherTeamId), "--remote-addr", $"localhost:{port}");
+        Assert.Equal(4, await intruder.Process.WaitForExitAsync(Reaction, Cancel));
+        Assert.Contains("ERR_FDT_2008", intruder.Process.Output, StringComparison.Ordinal);
+
+        await using var owner = AgentProcess.StartTcp(_server.Url, target, await CreateAuthtokenAsync(_teamId), "--remote-addr", $"localhost:{port}");
+        Assert.Equal($"tcp://localhost:{port}", await owner.WaitForUrlAsync());
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     private async Task<string> CreateAuthtokenAsync(Guid teamId)
     {
         using var response = await _api.PostAsJsonAsync($"/v1/teams/{teamId}/authtokens", new { description = "e2e" }, Cancel);
