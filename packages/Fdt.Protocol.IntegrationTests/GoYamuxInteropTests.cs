@@ -85,7 +85,10 @@ public sealed class GoYamuxInteropTests
         Assert.True(exit == 0, peer.Output);
         Assert.Contains("OK 100 streams", peer.Output, StringComparison.Ordinal);
         var reason = await session.Completion.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        Assert.True(reason.Kind is MuxCloseKind.RemoteClose or MuxCloseKind.TransportClosed, reason.ToString());
+
+        // The peer exits once it has verified everything; if our last window updates were still
+        // unread in its socket, the kernel resets the connection. Any end but a protocol fault is fine.
+        Assert.True(reason.Kind is MuxCloseKind.RemoteClose or MuxCloseKind.TransportClosed or MuxCloseKind.TransportError, reason.ToString());
         await serve;
 
         // The peer verified every echo before it exited; an echo still closing its stream when
