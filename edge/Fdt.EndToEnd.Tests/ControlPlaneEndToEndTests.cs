@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fdt.Testing;
@@ -16,6 +15,7 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"fdt-e2e-cp-{Guid.NewGuid():N}");
     private ServerProcess _server = null!;
     private OriginServer _origin = null!;
+    private ServerOperator _operator = null!;
     private HttpClient _api = null!;
     private Guid _teamId;
 
@@ -25,19 +25,14 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
     {
         _origin = await OriginServer.StartAsync(Cancel);
         _server = await ServerProcess.StartAsync(_dataDirectory, null, roles: "all", extra: ["--ControlPlane:HeartbeatInterval=00:00:01"]);
-        _api = LoopbackHttp.CreateClient(_server.Port);
-        _api.BaseAddress = _server.Url;
-        using var setup = await _api.PostAsJsonAsync("/v1/setup", new { email = "ops@example.com", displayName = "Ops", password = "correct horse battery staple" }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, setup.StatusCode);
-        var session = await setup.Content.ReadFromJsonAsync<JsonElement>(Cancel);
-        _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
-        var teams = await _api.GetFromJsonAsync<JsonElement>("/v1/teams", Cancel);
-        _teamId = teams[0].GetProperty("id").GetGuid();
+        _operator = await ServerOperator.CreateFirstAsync(_server, "ops@example.com", "Ops");
+        _api = _operator.Client;
+        _teamId = _operator.TeamId;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _api?.Dispose();
+        _operator?.Dispose();
         if (_server is not null)
         {
             await _server.DisposeAsync();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Fdt.Testing;
@@ -21,6 +20,7 @@ public sealed class SharedDatabaseEndToEndTests : IAsyncLifetime
     private ServerProcess _api = null!;
     private ServerProcess _edge = null!;
     private OriginServer _origin = null!;
+    private ServerOperator _operator = null!;
     private HttpClient _client = null!;
     private Guid _teamId;
 
@@ -42,18 +42,14 @@ public sealed class SharedDatabaseEndToEndTests : IAsyncLifetime
         // One after the other: the first applies the migrations, the second finds them applied.
         _api = await ServerProcess.StartAsync(Path.Combine(_directory, "a"), null, roles: "all", extra: Settings("a"));
         _edge = await ServerProcess.StartAsync(Path.Combine(_directory, "b"), null, roles: "all", extra: Settings("b"));
-        _client = LoopbackHttp.CreateClient(_api.Port);
-        _client.BaseAddress = _api.Url;
-        using var setup = await _client.PostAsJsonAsync("/v1/setup", new { email = "ops@example.com", displayName = "Ops", password = "correct horse battery staple" }, Cancel);
-        Assert.True(setup.StatusCode == HttpStatusCode.Created, $"{setup.StatusCode}\n{_api.Process.Output}\n{_api.Process.StandardError}");
-        var session = await setup.Content.ReadFromJsonAsync<JsonElement>(Cancel);
-        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessToken").GetString());
-        _teamId = (await _client.GetFromJsonAsync<JsonElement>("/v1/teams", Cancel))[0].GetProperty("id").GetGuid();
+        _operator = await ServerOperator.CreateFirstAsync(_api, "ops@example.com", "Ops");
+        _client = _operator.Client;
+        _teamId = _operator.TeamId;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _client?.Dispose();
+        _operator?.Dispose();
         foreach (var server in new[] { _edge, _api })
         {
             if (server is not null)
