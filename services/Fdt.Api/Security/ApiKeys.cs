@@ -36,14 +36,14 @@ public sealed class ApiKeys : IDisposable
         var agentPath = Path.Combine(directory, "agent-token-key.pem");
         if (!File.Exists(accessPath))
         {
-            WriteSecret(accessPath, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            SecretFile.Write(accessPath, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
             logger.LogInformation("Created the access-token signing key in {Directory}", directory);
         }
 
         if (!File.Exists(agentPath))
         {
             using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            WriteSecret(agentPath, created.ExportPkcs8PrivateKeyPem());
+            SecretFile.Write(agentPath, created.ExportPkcs8PrivateKeyPem());
             logger.LogInformation("Created the agent-token signing key in {Directory}", directory);
         }
 
@@ -56,16 +56,4 @@ public sealed class ApiKeys : IDisposable
     public static ApiKeys CreateEphemeral() => new(RandomNumberGenerator.GetBytes(32), ECDsa.Create(ECCurve.NamedCurves.nistP256));
 
     public void Dispose() => _agentKey.Dispose();
-
-    private static void WriteSecret(string path, string content)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, content);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
 }

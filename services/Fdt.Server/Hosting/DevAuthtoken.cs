@@ -33,14 +33,7 @@ internal static class DevAuthtoken
 
         Directory.CreateDirectory(dataDirectory);
         var token = "fdt_dev_" + RandomNumberGenerator.GetString(Alphabet, 32);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, token + "\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        Fdt.Api.Security.SecretFile.Write(path, token + "\n");
         return (token, true);
     }
 }
