@@ -88,7 +88,7 @@ CONF
 echo "== server and agent"
 server_port=$(free_port)
 token=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-dotnet "$server_dll" --roles edge --listen 127.0.0.1 --http-port "$server_port" --data-dir "$work/data" --dev-authtoken "$token" > "$work/server.log" 2>&1 &
+dotnet "$server_dll" --roles edge --listen 127.0.0.1 --http-port "$server_port" --https-port none --tcp-ports none --data-dir "$work/data" --dev-authtoken "$token" > "$work/server.log" 2>&1 &
 server_pid=$!
 pids+=($server_pid)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$server_port/" >/dev/null && break; sleep 0.1; done

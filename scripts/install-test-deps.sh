@@ -8,6 +8,8 @@ packages=(
   golang-github-hashicorp-yamux-dev
   curl
   postgresql                       # throwaway clusters for the data tests (initdb, postgres)
+  postgresql-client                # psql through TCP tunnels
+  openssl                          # s_client against the HTTPS listener
   ca-certificates
 )
 

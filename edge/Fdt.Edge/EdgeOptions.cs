@@ -74,6 +74,9 @@ public sealed record EdgeOptions
     /// </summary>
     public bool AgentFastPath { get; init; } = true;
 
+    /// <summary>Port shown in public https:// URLs; null: the edge's own HTTPS listener's port, if it has one.</summary>
+    public int? PublicHttpsPort { get; init; }
+
     /// <summary>
     /// Public ports for TCP tunnels, "FIRST-LAST" (e.g. "20000-20999"); null or empty: no TCP
     /// tunnels. Each TCP tunnel listens on one port of the range.

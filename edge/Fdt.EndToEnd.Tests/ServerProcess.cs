@@ -6,12 +6,16 @@ namespace Fdt.EndToEnd.Tests;
 /// <summary>fdt-server running as a process on 127.0.0.1, with its own data directory.</summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
-    private ServerProcess(TestProcess process, int port, string dataDirectory)
+    private ServerProcess(TestProcess process, int port, int? httpsPort, string dataDirectory)
     {
         Process = process;
         Port = port;
+        HttpsPort = httpsPort;
         DataDirectory = dataDirectory;
     }
+
+    /// <summary>The HTTPS listener's port (null when the server runs without one).</summary>
+    public int? HttpsPort { get; }
 
     public TestProcess Process { get; }
 
@@ -25,7 +29,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <param name="extra">More arguments, e.g. settings as <c>--Section:Key=value</c>.</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, string? token, int port = 0, string roles = "edge", IReadOnlyList<string>? extra = null)
     {
-        List<string> arguments = [Binaries.Server, "--roles", roles, "--listen", "127.0.0.1", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dataDirectory];
+        List<string> arguments = [Binaries.Server, "--roles", roles, "--listen", "127.0.0.1", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--https-port", "0", "--data-dir", dataDirectory];
         if (token is not null)
         {
             arguments.AddRange(["--dev-authtoken", token]);
@@ -36,7 +40,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         var process = TestProcess.Start("dotnet", arguments, new Dictionary<string, string?> { ["FDT_DEV_AUTHTOKEN"] = null });
         var line = await process.WaitForLineAsync(l => l.Contains("Listening on http://127.0.0.1:", StringComparison.Ordinal), TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         var actual = int.Parse(PortPattern().Match(line).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        return new ServerProcess(process, actual, dataDirectory);
+
+        // The banner lists every address before the "Tunnels at" line.
+        await process.WaitForLineAsync(l => l.Contains("Tunnels at", StringComparison.Ordinal), TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var https = process.Lines.Select(l => HttpsPortPattern().Match(l)).FirstOrDefault(m => m.Success);
+        int? httpsPort = https is null ? null : int.Parse(https.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return new ServerProcess(process, actual, httpsPort, dataDirectory);
     }
 
     public HttpClient CreateVisitor() => LoopbackHttp.CreateClient(Port);
@@ -52,4 +61,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"http://127\.0\.0\.1:(\d+)")]
     private static partial Regex PortPattern();
+
+    [GeneratedRegex(@"Listening on https://127\.0\.0\.1:(\d+)")]
+    private static partial Regex HttpsPortPattern();
 }

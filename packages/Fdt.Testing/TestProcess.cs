@@ -183,6 +183,9 @@ public sealed class TestProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Closes the process's standard input (end of file for programs that read it, e.g. openssl s_client).</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
     /// <summary>Sends SIGINT (as Ctrl-C does) on Unix.</summary>
     public void Interrupt()
     {

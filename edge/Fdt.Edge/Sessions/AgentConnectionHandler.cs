@@ -8,8 +8,11 @@ using Fdt.Protocol;
 using Fdt.Protocol.Control;
 using Fdt.Protocol.Mux;
 using Fdt.Protocol.Transport;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +29,8 @@ public sealed partial class AgentConnectionHandler
     private readonly IAgentAuthenticator _authenticator;
     private readonly TunnelRegistry _tunnels;
     private readonly TcpTunnelListeners _tcp;
+    // The server depends on this handler (agent fast path), so it is looked up when needed.
+    private readonly IServiceProvider _services;
     private readonly AgentSessionRegistry _sessions;
     private readonly TimeProvider _time;
     private readonly ILogger<AgentConnectionHandler> _logger;
@@ -39,11 +44,13 @@ public sealed partial class AgentConnectionHandler
         TunnelRegistry tunnels,
         AgentSessionRegistry sessions,
         TcpTunnelListeners tcp,
+        IServiceProvider services,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
         ILoggerFactory loggerFactory)
     {
         _tcp = tcp;
+        _services = services;
         _options = options.Value;
         _authenticator = authenticator;
         _tunnels = tunnels;
@@ -289,9 +296,29 @@ public sealed partial class AgentConnectionHandler
 
         var scheme = _options.PublicScheme;
         var port = _options.PublicPort ?? (connectedPort > 0 ? connectedPort : null);
+        var url = Url(scheme, name, port);
+        return HttpsPort() is { } httpsPort && scheme != "https" ? [url, Url("https", name, httpsPort)] : [url];
+    }
+
+    private string Url(string scheme, string name, int? port)
+    {
         var defaultPort = scheme == "https" ? 443 : 80;
-        var authority = port is null || port == defaultPort ? $"{name}.{_options.BaseDomain}" : $"{name}.{_options.BaseDomain}:{port}";
-        return [$"{scheme}://{authority}"];
+        return port is null || port == defaultPort
+            ? $"{scheme}://{name}.{_options.BaseDomain}"
+            : $"{scheme}://{name}.{_options.BaseDomain}:{port.Value.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>The public HTTPS port: configured, else the port of this server's own HTTPS listener.</summary>
+    private int? HttpsPort()
+    {
+        if (_options.PublicHttpsPort is { } configured)
+        {
+            return configured;
+        }
+
+        var addresses = _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        var https = addresses?.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        return https is null ? null : new Uri(https).Port;
     }
 
     private static HelloResultMessage Refusal(string code, string message) => new() { Ok = false, Error = new ControlError(code, message) };

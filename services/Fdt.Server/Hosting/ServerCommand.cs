@@ -41,6 +41,12 @@ internal static partial class ServerCommand
         Description = "Port shown in tunnel URLs when visitors reach the server through another port (e.g. 80 behind a proxy).",
     };
 
+    public static readonly Option<string> HttpsPort = new("--https-port")
+    {
+        Description = "HTTPS port for tunnel visitors, with certificates from the server's development CA (fdt-server ca export); 0 picks a free port, 'none' turns HTTPS off.",
+        DefaultValueFactory = _ => "8443",
+    };
+
     public static readonly Option<string> TcpPorts = new("--tcp-ports")
     {
         Description = "Public ports for TCP tunnels (fdt tcp), FIRST-LAST; 'none' turns TCP tunnels off. They listen on the --listen address.",
@@ -63,8 +69,10 @@ internal static partial class ServerCommand
             Exit codes: 0 stopped cleanly, 1 failed, 2 bad arguments.
             """)
         {
-            Roles, DataDirectory, HttpPort, Listen, BaseDomain, PublicPort, TcpPorts, DevAuthtokenOption,
+            Roles, DataDirectory, HttpPort, HttpsPort, Listen, BaseDomain, PublicPort, TcpPorts, DevAuthtokenOption,
         };
+        root.Add(CreateCaCommand());
+
         // Other settings may be given as --Section:Key=value (ASP.NET Core's command-line
         // configuration); anything else that is not an option is an error.
         root.TreatUnmatchedTokensAsErrors = false;
@@ -90,6 +98,19 @@ internal static partial class ServerCommand
                 return 2;
             }
 
+            var httpsText = parseResult.GetValue(HttpsPort)!.Trim();
+            int? httpsPort = null;
+            if (!httpsText.Equals("none", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!int.TryParse(httpsText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed > 65535)
+                {
+                    await Console.Error.WriteLineAsync($"ERROR: --https-port '{httpsText}' is not a port (0-65535) or none.");
+                    return 2;
+                }
+
+                httpsPort = parsed;
+            }
+
             var listen = parseResult.GetValue(Listen)!;
             if (!ServerSettings.IsValidListenAddress(listen))
             {
@@ -97,7 +118,7 @@ internal static partial class ServerCommand
                 return 2;
             }
 
-            if (listen == "localhost" && port == 0)
+            if (listen == "localhost" && (port == 0 || httpsPort == 0))
             {
                 await Console.Error.WriteLineAsync("ERROR: a free port (0) needs an IP address, e.g. --listen 127.0.0.1.");
                 return 2;
@@ -118,6 +139,7 @@ internal static partial class ServerCommand
             var settings = new ServerSettings
             {
                 TcpPorts = tcpPorts,
+                HttpsPort = httpsPort,
                 Roles = roles,
                 DataDirectory = Path.GetFullPath(parseResult.GetValue(DataDirectory)!),
                 HttpPort = port,
@@ -129,6 +151,34 @@ internal static partial class ServerCommand
             return await run(settings, parseResult.UnmatchedTokens.ToArray(), cancellationToken);
         });
         return root;
+    }
+
+    /// <summary><c>fdt-server ca export</c>: prints (or writes) the development CA's certificate for users to trust.</summary>
+    private static Command CreateCaCommand()
+    {
+        var dataDirectory = new Option<string>("--data-dir")
+        {
+            Description = "The server's data directory, where the CA lives (created there when missing).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FDT_DATA_DIR") ?? ServerSettings.DefaultDataDirectory(),
+        };
+        var output = new Option<string?>("--out") { Description = "Write the certificate (PEM) to this file instead of standard output.", HelpName = "FILE" };
+        var export = new Command("export", "Print the development CA's certificate (PEM), to add to a trust store or pass to curl --cacert.") { dataDirectory, output };
+        export.SetAction(parseResult =>
+        {
+            using var ca = Certificates.DevelopmentCa.LoadOrCreate(Path.GetFullPath(parseResult.GetValue(dataDirectory)!), "localhost");
+            var pem = ca.ExportPem() + "\n";
+            if (parseResult.GetValue(output) is { } path)
+            {
+                File.WriteAllText(path, pem);
+            }
+            else
+            {
+                Console.Out.Write(pem);
+            }
+
+            return 0;
+        });
+        return new Command("ca", "The development certificate authority of the HTTPS listener.") { export };
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^--[A-Za-z][A-Za-z0-9_.:-]*=")]

@@ -7,6 +7,7 @@ using Fdt.Edge.Auth;
 using Fdt.Edge.Listeners;
 using Fdt.Edge.Routing;
 using Fdt.Protocol.Transport;
+using Fdt.Server.Certificates;
 using Fdt.Server.ControlPlane;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -67,20 +68,22 @@ internal static class ServerHost
             kestrel.AllowAlternateSchemes = true;
             kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 250;
-            void Endpoint(ListenOptions listen) => listen.UseH2cPriorKnowledge();
-            switch (settings.ListenAddress)
+            Listen(kestrel, settings.ListenAddress, settings.HttpPort, listen => listen.UseH2cPriorKnowledge());
+            if (settings.HttpsPort is { } httpsPort && settings.Roles.HasFlag(ServerRole.Edge))
             {
-                case "localhost":
-                    kestrel.ListenLocalhost(settings.HttpPort, Endpoint);
-                    break;
-                case "*":
-                    kestrel.ListenAnyIP(settings.HttpPort, Endpoint);
-                    break;
-                default:
-                    kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort, Endpoint);
-                    break;
+                // Certificates by SNI from the development CA; HTTP/2 by ALPN.
+                var ca = kestrel.ApplicationServices.GetRequiredService<DevelopmentCa>();
+                Listen(kestrel, settings.ListenAddress, httpsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(https => https.ServerCertificateSelector = (_, serverName) => ca.Select(serverName));
+                });
             }
         });
+        if (settings.HttpsPort is not null && settings.Roles.HasFlag(ServerRole.Edge))
+        {
+            builder.Services.AddSingleton(_ => DevelopmentCa.LoadOrCreate(settings.DataDirectory, settings.BaseDomain));
+        }
 
         if (settings.Roles.HasFlag(ServerRole.Api))
         {
@@ -127,6 +130,22 @@ internal static class ServerHost
         return app;
     }
 
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
+    {
+        switch (address)
+        {
+            case "localhost":
+                kestrel.ListenLocalhost(port, configure);
+                break;
+            case "*":
+                kestrel.ListenAnyIP(port, configure);
+                break;
+            default:
+                kestrel.Listen(IPAddress.Parse(address), port, configure);
+                break;
+        }
+    }
+
     public static async Task<int> RunAsync(ServerSettings settings, string[] args, CancellationToken cancellationToken)
     {
         // Inline socket completions (measured: +10% requests/s through a tunnel) only when the
@@ -156,7 +175,7 @@ internal static class ServerHost
     private static void PrintBanner(WebApplication app, ServerSettings settings)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var first = addresses.Select(a => new Uri(a)).OrderBy(u => u.Host == "[::1]" ? 1 : 0).FirstOrDefault();
+        var first = addresses.Select(a => new Uri(a)).Where(u => u.Scheme == "http").OrderBy(u => u.Host == "[::1]" ? 1 : 0).FirstOrDefault();
         var port = first?.Port ?? settings.HttpPort;
         var serverUrl = $"http://{(settings.ListenAddress is "localhost" or "*" ? "localhost" : first?.Host ?? settings.ListenAddress)}:{port}";
         var publicPort = settings.PublicPort ?? port;
@@ -168,6 +187,11 @@ internal static class ServerHost
         }
 
         Console.WriteLine($"  Tunnels at   {tunnelPattern}");
+        if (settings.HttpsPort is not null && settings.Roles.HasFlag(ServerRole.Edge))
+        {
+            Console.WriteLine($"  HTTPS with   the development CA in {Path.Combine(settings.DataDirectory, DevelopmentCa.CertificateFile)} (fdt-server ca export)");
+        }
+
         Console.WriteLine($"  Data in      {settings.DataDirectory}");
         if (settings.Roles.HasFlag(ServerRole.Api))
         {

@@ -22,6 +22,9 @@ internal sealed record ServerSettings
     /// <summary>The development authtoken given explicitly, if any.</summary>
     public string? DevAuthtoken { get; init; }
 
+    /// <summary>HTTPS port for visitors (0: a free one); null: no HTTPS listener.</summary>
+    public int? HttpsPort { get; init; }
+
     /// <summary>Public ports for TCP tunnels ("20000-20999"); empty: none.</summary>
     public string TcpPorts { get; init; } = string.Empty;
 
