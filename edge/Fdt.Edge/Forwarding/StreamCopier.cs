@@ -19,7 +19,7 @@ internal enum CopyResult
 }
 
 /// <summary>
-/// Copies one direction of an upgraded (WebSocket) connection, flushing after every write so
+/// Copies one direction of an upgraded (WebSocket) or raw (TCP, TLS passthrough) connection, flushing after every write so
 /// messages are never held back. While waiting for data it holds no buffer: after a short read
 /// the buffer goes back to the pool and a zero-byte read waits for the next data, so idle
 /// long-lived connections cost no memory. Failures are returned, not thrown, so the caller can
@@ -29,7 +29,8 @@ internal static class StreamCopier
 {
     private const int BufferSize = 64 * 1024;
 
-    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+    /// <param name="copied">Called with the byte count after each write (counters, idle timers).</param>
+    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken, Action<int>? copied = null)
     {
         byte[]? buffer = null;
         try
@@ -75,6 +76,7 @@ internal static class StreamCopier
                     return (CopyResult.DestinationError, ex);
                 }
 
+                copied?.Invoke(read);
                 if (read < buffer.Length)
                 {
                     // Probably drained: release the buffer while waiting for more.

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -18,8 +17,6 @@ namespace Fdt.Edge.Tcp;
 /// </summary>
 public sealed partial class TcpTunnelListeners : ITunnelObserver, IAsyncDisposable
 {
-    private const int BufferSize = 64 * 1024;
-
     private readonly ConcurrentDictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
     private readonly EdgeOptions _options;
     private readonly ILogger<TcpTunnelListeners> _logger;
@@ -142,19 +139,26 @@ public sealed partial class TcpTunnelListeners : ITunnelObserver, IAsyncDisposab
         private async Task ServeAsync(Socket visitor)
         {
             _visitors[visitor] = 0;
+            var connection = new RawTunnelConnection(binding, owner._options);
             MuxStream? stream = null;
             try
             {
                 visitor.NoDelay = true;
                 binding.CountRequest();
-                stream = await OpenAsync(visitor);
+                var header = new StreamHeader { TunnelId = binding.Id, Kind = StreamKind.Tcp, RemoteEndPoint = visitor.RemoteEndPoint?.ToString() };
+                (stream, var reply) = await connection.OpenAsync(header, _stop.Token);
                 if (stream is null)
                 {
+                    Log.LocalServiceRefused(owner._logger, binding.Name, reply.Message ?? reply.Status.ToString());
                     visitor.Close(0);
                     return;
                 }
 
-                await PipeAsync(visitor, stream);
+                await using var network = new NetworkStream(visitor, ownsSocket: false);
+                if (await connection.PipeAsync(network, stream, () => visitor.Shutdown(SocketShutdown.Send), () => visitor.Close(0), _stop.Token))
+                {
+                    Log.IdleTimeout(owner._logger, binding.Name, owner._options.TcpIdleTimeout);
+                }
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or MuxException or IOException or InvalidDataException)
             {
@@ -170,97 +174,6 @@ public sealed partial class TcpTunnelListeners : ITunnelObserver, IAsyncDisposab
                 {
                     await stream.DisposeAsync();
                 }
-            }
-        }
-
-        private async Task<MuxStream?> OpenAsync(Socket visitor)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            timeout.CancelAfter(owner._options.StreamOpenTimeout);
-            var stream = await binding.Session.Mux.OpenStreamAsync(timeout.Token);
-            var header = new StreamHeader { TunnelId = binding.Id, Kind = StreamKind.Tcp, RemoteEndPoint = visitor.RemoteEndPoint?.ToString() };
-            await stream.WriteAsync(header.Encode(), timeout.Token);
-            var reply = await StreamReply.ReadAsync(stream, timeout.Token);
-            if (reply.Status == StreamReplyStatus.Connected)
-            {
-                return stream;
-            }
-
-            Log.LocalServiceRefused(owner._logger, binding.Name, reply.Message ?? reply.Status.ToString());
-            await stream.DisposeAsync();
-            return null;
-        }
-
-        /// <summary>Both directions until both have ended; either end's FIN is passed on as a half-close.</summary>
-        private async Task PipeAsync(Socket visitor, MuxStream stream)
-        {
-            // The idle timer restarts with every byte moved in either direction.
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            idle.CancelAfter(owner._options.TcpIdleTimeout);
-            var up = UpAsync(visitor, stream, idle);
-            var down = DownAsync(stream, visitor, idle);
-            var first = await Task.WhenAny(up, down);
-            if (first.IsFaulted || first.IsCanceled)
-            {
-                // One side broke (or the connection idled out): end both at once.
-                stream.Reset();
-                visitor.Close(0);
-            }
-
-            await Task.WhenAll(up, down).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (idle.IsCancellationRequested && !_stop.IsCancellationRequested)
-            {
-                Log.IdleTimeout(owner._logger, binding.Name, owner._options.TcpIdleTimeout);
-            }
-        }
-
-        private async Task UpAsync(Socket visitor, MuxStream stream, CancellationTokenSource idle)
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                while (true)
-                {
-                    var read = await visitor.ReceiveAsync(buffer, SocketFlags.None, idle.Token);
-                    if (read == 0)
-                    {
-                        stream.CloseWrite();
-                        return;
-                    }
-
-                    idle.CancelAfter(owner._options.TcpIdleTimeout);
-                    await stream.WriteAsync(buffer.AsMemory(0, read), idle.Token);
-                    binding.CountTraffic(read, 0);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-
-        private async Task DownAsync(MuxStream stream, Socket visitor, CancellationTokenSource idle)
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                while (true)
-                {
-                    var read = await stream.ReadAsync(buffer, idle.Token);
-                    if (read == 0)
-                    {
-                        visitor.Shutdown(SocketShutdown.Send);
-                        return;
-                    }
-
-                    idle.CancelAfter(owner._options.TcpIdleTimeout);
-                    await visitor.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, idle.Token);
-                    binding.CountTraffic(0, read);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
