@@ -276,6 +276,8 @@ public sealed class TunnelAgent
                 Name = name,
                 LocalAddress = definition.Target.ToString(),
                 HostHeader = definition.HostHeader,
+                Scheme = definition.Scheme,
+                RedirectHttps = definition.RedirectHttps,
             },
             cancellationToken);
         while (true)

@@ -15,4 +15,10 @@ public sealed record TunnelDefinition
 
     /// <summary>Host header rule: null keeps the visitor's, "rewrite" uses the local address, anything else is sent as is.</summary>
     public string? HostHeader { get; init; }
+
+    /// <summary>http tunnels: "http", "https" or "both" (null: both).</summary>
+    public string? Scheme { get; init; }
+
+    /// <summary>http tunnels: redirect plain HTTP requests to the HTTPS URL.</summary>
+    public bool RedirectHttps { get; init; }
 }

@@ -74,6 +74,9 @@ public sealed record EdgeOptions
     /// </summary>
     public bool AgentFastPath { get; init; } = true;
 
+    /// <summary>How long a client on the HTTPS port has to send its whole TLS ClientHello.</summary>
+    public TimeSpan TlsHelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Port shown in public https:// URLs; null: the edge's own HTTPS listener's port, if it has one.</summary>
     public int? PublicHttpsPort { get; init; }
 

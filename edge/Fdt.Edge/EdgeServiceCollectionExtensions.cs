@@ -3,6 +3,7 @@ using Fdt.Edge.Listeners;
 using Fdt.Edge.Routing;
 using Fdt.Edge.Sessions;
 using Fdt.Edge.Tcp;
+using Fdt.Edge.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public static class EdgeServiceCollectionExtensions
         services.TryAddSingleton(sp => new HostNameRouter(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.BaseDomain));
         services.TryAddSingleton<INameReservationPolicy, NoNameReservations>();
         services.TryAddSingleton<TcpTunnelListeners>();
+        services.TryAddSingleton<TlsPassthrough>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITunnelObserver, TcpTunnelListeners>(sp => sp.GetRequiredService<TcpTunnelListeners>()));
         services.TryAddSingleton<TunnelRegistry>();
         services.TryAddSingleton<EdgeControl>();

@@ -29,4 +29,9 @@ internal static class EventIds
     public const int TcpConnectionFailed = 1302;
     public const int TcpLocalRefused = 1303;
     public const int TcpIdleTimeout = 1304;
+
+    public const int TlsHelloTimeout = 1400;
+    public const int TlsInvalidHello = 1401;
+    public const int TlsLocalRefused = 1402;
+    public const int TlsPassthroughFailed = 1403;
 }

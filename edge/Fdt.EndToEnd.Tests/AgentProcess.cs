@@ -16,6 +16,10 @@ internal sealed class AgentProcess : IAsyncDisposable
     public static AgentProcess Start(Uri server, string target, string token, params string[] extra)
         => StartCommand("http", server, target, token, extra);
 
+    /// <summary>Runs <c>fdt tls</c>.</summary>
+    public static AgentProcess StartTls(Uri server, string target, string token, params string[] extra)
+        => StartCommand("tls", server, target, token, extra);
+
     /// <summary>Runs <c>fdt tcp</c>.</summary>
     public static AgentProcess StartTcp(Uri server, string target, string token, params string[] extra)
         => StartCommand("tcp", server, target, token, extra);

@@ -25,6 +25,9 @@ internal static class FdtRootCommand
         var tcp = new TcpCommandDefinition();
         tcp.SetAction((parseResult, cancellationToken) => new HttpCommand(context).ExecuteAsync(tcp.GetInput(parseResult), cancellationToken));
 
+        var tls = new TlsCommandDefinition();
+        tls.SetAction((parseResult, cancellationToken) => new HttpCommand(context).ExecuteAsync(tls.GetInput(parseResult), cancellationToken));
+
         var tunnels = new TunnelsCommandDefinition();
         tunnels.SetAction((parseResult, cancellationToken) => new TunnelsCommand(context).ListAsync(tunnels.GetInput(parseResult), cancellationToken));
         tunnels.List.SetAction((parseResult, cancellationToken) => new TunnelsCommand(context).ListAsync(tunnels.GetInput(parseResult), cancellationToken));
@@ -48,6 +51,7 @@ internal static class FdtRootCommand
         {
             http,
             tcp,
+            tls,
             tunnels,
             login,
             logout,

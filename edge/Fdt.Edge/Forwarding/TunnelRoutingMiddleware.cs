@@ -52,6 +52,20 @@ internal sealed class TunnelRoutingMiddleware
             context.Request.Scheme = "http";
         }
 
+        var secure = context.Request.IsHttps;
+        if (!secure && binding.RedirectToHttps)
+        {
+            // 308 keeps the method and body, unlike 301/302.
+            context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+            context.Response.Headers.Location = $"{binding.HttpsUrl}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
+            return Task.CompletedTask;
+        }
+
+        if (secure ? !binding.ServesHttps : !binding.ServesHttp)
+        {
+            return ErrorPageWriter.WriteAsync(context, EdgeError.TunnelNotFound);
+        }
+
         // Tunnel traffic has no server-wide body limit; per-tunnel limits belong to traffic policy.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {

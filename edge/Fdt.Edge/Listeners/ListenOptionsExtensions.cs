@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fdt.Edge.Listeners;
 
@@ -13,6 +14,17 @@ public static class ListenOptionsExtensions
         ArgumentNullException.ThrowIfNull(listen);
         listen.Protocols = HttpProtocols.Http1AndHttp2;
         listen.Use(next => new H2cPriorKnowledgeMiddleware(next).OnConnectionAsync);
+        return listen;
+    }
+
+    /// <summary>
+    /// Routes TLS connections whose server name belongs to a TLS tunnel (<c>fdt tls</c>) to their
+    /// agent unterminated; call before <c>UseHttps</c>, which terminates every other connection.
+    /// </summary>
+    public static ListenOptions UseTlsPassthrough(this ListenOptions listen)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        listen.Use(listen.ApplicationServices.GetRequiredService<Tls.TlsPassthrough>().Wrap);
         return listen;
     }
 }

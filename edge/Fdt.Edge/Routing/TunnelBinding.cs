@@ -20,6 +20,10 @@ public sealed class TunnelBinding
         Urls = urls;
         LocalAddress = request.LocalAddress;
         HostHeader = request.HostHeader;
+        HttpsUrl = urls.FirstOrDefault(u => u.StartsWith("https://", StringComparison.Ordinal));
+        RedirectToHttps = HttpsUrl is not null && (request.RedirectHttps || request.Scheme == "https");
+        ServesHttp = request.Scheme != "https";
+        ServesHttps = request.Scheme != "http";
         CreatedAt = createdAt;
         HttpStreamHeader = new StreamHeader { TunnelId = id, Kind = StreamKind.Http }.Encode();
         UpstreamBase = "http://" + id;
@@ -51,6 +55,18 @@ public sealed class TunnelBinding
     public string? HostHeader { get; }
 
     public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>The tunnel's https:// URL, when it has one.</summary>
+    public string? HttpsUrl { get; }
+
+    /// <summary>Plain HTTP requests are answered with a redirect to <see cref="HttpsUrl"/>.</summary>
+    public bool RedirectToHttps { get; }
+
+    /// <summary>Whether plain HTTP visitors reach the tunnel (false for --scheme https).</summary>
+    public bool ServesHttp { get; }
+
+    /// <summary>Whether HTTPS visitors reach the tunnel (false for --scheme http).</summary>
+    public bool ServesHttps { get; }
 
     /// <summary>Requests forwarded so far.</summary>
     public long Requests => Interlocked.Read(ref _requests);

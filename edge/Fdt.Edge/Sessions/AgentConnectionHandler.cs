@@ -252,9 +252,17 @@ public sealed partial class AgentConnectionHandler
         ControlError? error = null;
         TunnelBinding? binding = null;
         var limit = Math.Min(_options.MaxTunnelsPerSession, session.Identity.MaxTunnels ?? int.MaxValue);
-        if (bind.Protocol is not (TunnelProtocol.Http or TunnelProtocol.Tcp))
+        if (bind.Protocol is not (TunnelProtocol.Http or TunnelProtocol.Tcp) && !(bind.Protocol == TunnelProtocol.Tls && HttpsPort() is not null))
         {
             error = new ControlError(ErrorCodes.ProtocolNotSupported, $"This edge does not offer {bind.Protocol.ToString().ToLowerInvariant()} tunnels.");
+        }
+        else if (bind.Scheme is not (null or "http" or "https" or "both"))
+        {
+            error = new ControlError(ErrorCodes.InvalidBindRequest, $"Unknown scheme '{bind.Scheme}': use http, https or both.");
+        }
+        else if ((bind.Scheme == "https" || bind.RedirectHttps) && HttpsPort() is null)
+        {
+            error = new ControlError(ErrorCodes.InvalidBindRequest, "This server has no HTTPS listener, so it cannot serve the tunnel over HTTPS.");
         }
         else if (session.BindingCount >= limit)
         {
@@ -262,7 +270,7 @@ public sealed partial class AgentConnectionHandler
         }
         else
         {
-            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(bind.Protocol, name, session.LocalPort));
+            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(bind, name, session.LocalPort));
             binding = outcome.Binding;
             error = outcome.Error;
             if (binding is not null && bind.Protocol == TunnelProtocol.Tcp
@@ -287,22 +295,40 @@ public sealed partial class AgentConnectionHandler
     }
 
     /// <summary>Public URLs of a name: the configured public port, else the port the agent reached the edge on.</summary>
-    private IReadOnlyList<string> BuildUrls(TunnelProtocol protocol, string name, int connectedPort)
+    private IReadOnlyList<string> BuildUrls(BindMessage bind, string name, int connectedPort)
     {
+        var protocol = bind.Protocol;
         if (protocol == TunnelProtocol.Tcp && TunnelNames.TryParseTcpPort(name, out var tcpPort))
         {
             return [$"tcp://{_options.TcpHost ?? _options.BaseDomain}:{tcpPort.ToString(CultureInfo.InvariantCulture)}"];
         }
 
+        if (protocol == TunnelProtocol.Tls)
+        {
+            // Passed through on the HTTPS port, routed by the ClientHello's server name.
+            return [Url("tls", name, HttpsPort())];
+        }
+
         var scheme = _options.PublicScheme;
         var port = _options.PublicPort ?? (connectedPort > 0 ? connectedPort : null);
         var url = Url(scheme, name, port);
-        return HttpsPort() is { } httpsPort && scheme != "https" ? [url, Url("https", name, httpsPort)] : [url];
+        if (HttpsPort() is not { } httpsPort || scheme == "https")
+        {
+            return [url];
+        }
+
+        var https = Url("https", name, httpsPort);
+        return bind.Scheme switch
+        {
+            "http" => [url],
+            "https" => [https],
+            _ => [url, https],
+        };
     }
 
     private string Url(string scheme, string name, int? port)
     {
-        var defaultPort = scheme == "https" ? 443 : 80;
+        var defaultPort = scheme is "https" or "tls" ? 443 : 80;
         return port is null || port == defaultPort
             ? $"{scheme}://{name}.{_options.BaseDomain}"
             : $"{scheme}://{name}.{_options.BaseDomain}:{port.Value.ToString(CultureInfo.InvariantCulture)}";

@@ -38,10 +38,10 @@ internal sealed class RawTunnelConnection(TunnelBinding binding, EdgeOptions opt
         }
     }
 
-    /// <summary>Pipes <paramref name="visitor"/> and <paramref name="stream"/>; true when it ended by the idle timeout.</summary>
+    /// <summary>Pipes the visitor's connection and <paramref name="stream"/>; true when it ended by the idle timeout.</summary>
     /// <param name="closeVisitorWrite">Half-closes the visitor's side (FIN) once the agent's side has ended.</param>
     /// <param name="abortVisitor">Ends the visitor's connection at once (RST).</param>
-    public async Task<bool> PipeAsync(Stream visitor, MuxStream stream, Action closeVisitorWrite, Action abortVisitor, CancellationToken cancellationToken)
+    public async Task<bool> PipeAsync(Stream visitorInput, Stream visitorOutput, MuxStream stream, Action closeVisitorWrite, Action abortVisitor, CancellationToken cancellationToken)
     {
         // The timer restarts with every byte moved in either direction; a broken side cancels it too.
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -71,8 +71,8 @@ internal sealed class RawTunnelConnection(TunnelBinding binding, EdgeOptions opt
             return false;
         }
 
-        var up = CopyAsync(visitor, stream, stream.CloseWrite, n => binding.CountTraffic(n, 0));
-        var down = CopyAsync(stream, visitor, closeVisitorWrite, n => binding.CountTraffic(0, n));
+        var up = CopyAsync(visitorInput, stream, stream.CloseWrite, n => binding.CountTraffic(n, 0));
+        var down = CopyAsync(stream, visitorOutput, closeVisitorWrite, n => binding.CountTraffic(0, n));
         var clean = await Task.WhenAll(up, down);
         if (!clean[0] || !clean[1])
         {

@@ -155,7 +155,7 @@ public sealed partial class TcpTunnelListeners : ITunnelObserver, IAsyncDisposab
                 }
 
                 await using var network = new NetworkStream(visitor, ownsSocket: false);
-                if (await connection.PipeAsync(network, stream, () => visitor.Shutdown(SocketShutdown.Send), () => visitor.Close(0), _stop.Token))
+                if (await connection.PipeAsync(network, network, stream, () => visitor.Shutdown(SocketShutdown.Send), () => visitor.Close(0), _stop.Token))
                 {
                     Log.IdleTimeout(owner._logger, binding.Name, owner._options.TcpIdleTimeout);
                 }

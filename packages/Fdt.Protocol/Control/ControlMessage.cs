@@ -80,6 +80,15 @@ public sealed record BindMessage : ControlMessage
     /// local address; any other value is used as is.
     /// </summary>
     public string? HostHeader { get; init; }
+
+    /// <summary>
+    /// For http tunnels: which URLs to serve, "http", "https" or "both" (null: both). With "https"
+    /// plain HTTP requests are redirected to HTTPS.
+    /// </summary>
+    public string? Scheme { get; init; }
+
+    /// <summary>For http tunnels served both ways: redirect plain HTTP requests to the HTTPS URL.</summary>
+    public bool RedirectHttps { get; init; }
 }
 
 /// <summary>Edge → agent: the answer to bind.</summary>

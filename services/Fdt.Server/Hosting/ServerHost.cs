@@ -71,11 +71,13 @@ internal static class ServerHost
             Listen(kestrel, settings.ListenAddress, settings.HttpPort, listen => listen.UseH2cPriorKnowledge());
             if (settings.HttpsPort is { } httpsPort && settings.Roles.HasFlag(ServerRole.Edge))
             {
-                // Certificates by SNI from the development CA; HTTP/2 by ALPN.
+                // TLS tunnels' names pass through unterminated; every other name gets a certificate from the
+                // development CA by SNI, and HTTP/2 by ALPN.
                 var ca = kestrel.ApplicationServices.GetRequiredService<DevelopmentCa>();
                 Listen(kestrel, settings.ListenAddress, httpsPort, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseTlsPassthrough();
                     listen.UseHttps(https => https.ServerCertificateSelector = (_, serverName) => ca.Select(serverName));
                 });
             }

@@ -166,6 +166,21 @@ public sealed class HttpCommandDefinitionTests : IDisposable
         Assert.Contains("fdt http --help", _cli.Error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_SchemeAndRedirect_ReachTheInput()
+    {
+        var input = ParseValid("http", "3000", "--scheme", "https", "--redirect-https");
+
+        Assert.Equal(("https", true), (input.Scheme, input.RedirectHttps));
+        Assert.Equal((null, false), (ParseValid("http", "3000").Scheme, ParseValid("http", "3000").RedirectHttps));
+    }
+
+    [Fact]
+    public void Parse_UnknownScheme_IsAUsageError()
+    {
+        Assert.NotEmpty(_root.Parse(["http", "3000", "--scheme", "ftp"]).Errors);
+    }
+
     public void Dispose() => _cli.Dispose();
 
     private HttpCommandInput ParseValid(params string[] args)

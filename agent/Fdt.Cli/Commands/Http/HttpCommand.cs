@@ -73,6 +73,8 @@ internal sealed class HttpCommand(CliContext context)
                 Target = input.Target,
                 Name = input.Subdomain,
                 HostHeader = input.HostHeader,
+                Scheme = input.Scheme,
+                RedirectHttps = input.RedirectHttps,
             },
         ],
         InsecureSkipVerify = input.Insecure,

@@ -20,6 +20,9 @@ internal sealed class HttpCommandDefinition : Command
         Add(Server);
         Add(Authtoken);
         Add(HostHeader);
+        Scheme.AcceptOnlyFromAmong("http", "https", "both");
+        Add(Scheme);
+        Add(RedirectHttps);
         Add(Log);
         Add(Insecure);
         Add(Transport);
@@ -47,6 +50,17 @@ internal sealed class HttpCommandDefinition : Command
         HelpName = "rewrite|VALUE",
     };
 
+    public Option<string> Scheme { get; } = new("--scheme")
+    {
+        Description = "The URLs to serve: http, https (plain HTTP requests are redirected) or both [default: both].",
+        HelpName = "http|https|both",
+    };
+
+    public Option<bool> RedirectHttps { get; } = new("--redirect-https")
+    {
+        Description = "Answer plain HTTP requests with a redirect to the tunnel's HTTPS URL.",
+    };
+
     public Option<string> Log { get; } = CommonOptions.Log();
 
     public Option<bool> Insecure { get; } = CommonOptions.Insecure();
@@ -63,6 +77,8 @@ internal sealed class HttpCommandDefinition : Command
             Server = parseResult.GetValue(Server),
             Authtoken = parseResult.GetValue(Authtoken),
             HostHeader = parseResult.GetValue(HostHeader),
+            Scheme = parseResult.GetValue(Scheme),
+            RedirectHttps = parseResult.GetValue(RedirectHttps),
             Log = parseResult.GetValue(Log),
             Insecure = parseResult.GetValue(Insecure),
             Transport = parseResult.GetValue(Transport),
@@ -81,7 +97,7 @@ internal sealed class HttpCommandDefinition : Command
         return null;
     }
 
-    private static void RejectBlankOrControl(OptionResult result, string name)
+    internal static void RejectBlankOrControl(OptionResult result, string name)
     {
         var value = result.GetValueOrDefault<string>();
         if (string.IsNullOrWhiteSpace(value) || value.Any(static c => char.IsControl(c)))

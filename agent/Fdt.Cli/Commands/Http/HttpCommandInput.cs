@@ -23,6 +23,12 @@ internal sealed record HttpCommandInput
     /// <summary>--host-header: "rewrite" or a value; null keeps the visitor's.</summary>
     public string? HostHeader { get; init; }
 
+    /// <summary>--scheme: http, https or both (null: both).</summary>
+    public string? Scheme { get; init; }
+
+    /// <summary>--redirect-https.</summary>
+    public bool RedirectHttps { get; init; }
+
     /// <summary>--log: tui, text, json or none; null picks tui on a terminal and text otherwise.</summary>
     public string? Log { get; init; }
 
