@@ -34,4 +34,5 @@ internal static class EventIds
     public const int TlsInvalidHello = 1401;
     public const int TlsLocalRefused = 1402;
     public const int TlsPassthroughFailed = 1403;
+    public const int TlsNoServerName = 1404;
 }

@@ -135,6 +135,38 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
         Assert.Equal($"tcp://localhost:{port}", await owner.WaitForUrlAsync());
     }
 
+    [Fact]
+    public async Task UploadedCertificate_IsPresentedForItsDomain()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=custom.example.test", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddDnsName("custom.example.test");
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var trusted = Path.Combine(_dataDirectory, "custom.pem");
+        await File.WriteAllTextAsync(trusted, certificate.ExportCertificatePem(), Cancel);
+
+        using var upload = await _api.PutAsJsonAsync("/v1/certificates/custom.example.test", new { certificate = certificate.ExportCertificatePem(), privateKey = key.ExportPkcs8PrivateKeyPem() }, Cancel);
+        Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
+
+        // The listener reloads the store when the API says it changed.
+        string output = string.Empty;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await using var openssl = TestProcess.Start("openssl", ["s_client", "-connect", $"127.0.0.1:{_server.HttpsPort}", "-servername", "custom.example.test", "-CAfile", trusted, "-verify_hostname", "custom.example.test", "-verify_return_error", "-brief"]);
+                openssl.CloseInput();
+                var exit = await openssl.WaitForExitAsync(TimeSpan.FromSeconds(30), Cancel);
+                output = openssl.Output;
+                return exit == 0 && openssl.StandardError.Contains("Verification: OK", StringComparison.Ordinal);
+            },
+            "the HTTPS listener does not present the uploaded certificate",
+            Reaction,
+            Cancel);
+        Assert.Contains("custom.example.test", output, StringComparison.Ordinal);
+    }
+
     private static bool IsFree(int port)
     {
         try

@@ -93,7 +93,7 @@ public sealed class HttpsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HttpsPort_AnswersGarbageWithAnAlertAndClosesStalledHellos()
+    public async Task HttpsPort_AnswersGarbageAndNamelessHellosWithAlertsAndClosesStalledOnes()
     {
         await using var server = await ServerProcess.StartAsync(_dataDirectory, Token, extra: ["--Edge:TlsHelloTimeout=00:00:01"]);
         var port = server.HttpsPort!.Value;
@@ -104,6 +104,11 @@ public sealed class HttpsEndToEndTests : IAsyncLifetime
             await garbage.GetStream().WriteAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), Ct);
             Assert.Equal(new byte[] { 21, 3, 3, 0, 2, 2, 50 }, await ReadToEndAsync(garbage));
         }
+
+        // A real ClientHello without a server name: nothing to route, so an unrecognized_name alert.
+        var anonymous = await RunAsync("openssl", "s_client", "-connect", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "-noservername", "-brief");
+        Assert.NotEqual(0, anonymous.ExitCode);
+        Assert.Contains("unrecognized name", anonymous.Error, StringComparison.OrdinalIgnoreCase);
 
         // Three bytes of a record header, then nothing: the edge gives up on the hello and closes.
         using var stalled = new System.Net.Sockets.TcpClient();

@@ -43,7 +43,9 @@ public sealed class DataModelTests(PostgresFixture postgres)
         await using var database = await TestDatabase.CreateAsync(provider, postgres);
         await using var db = database.CreateContext();
         await DatabaseMigrator.MigrateAsync(db, Ct);
-        Assert.Single(await db.Database.GetAppliedMigrationsAsync(Ct));
+
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(Ct));
     }
 
     [Theory]

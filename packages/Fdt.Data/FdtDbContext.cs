@@ -32,6 +32,8 @@ public sealed class FdtDbContext(DbContextOptions<FdtDbContext> options) : DbCon
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<StoredCertificate> Certificates => Set<StoredCertificate>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FdtDbContext).Assembly);

@@ -1,6 +1,7 @@
 using Fdt.Api.Agents;
 using Fdt.Api.Auth;
 using Fdt.Api.Authtokens;
+using Fdt.Api.Certificates;
 using Fdt.Api.Device;
 using Fdt.Api.Invitations;
 using Fdt.Api.ReservedNames;
@@ -30,6 +31,7 @@ public static class ApiEndpointRouteBuilderExtensions
         v1.MapDeviceApi();
         v1.MapTunnelsApi();
         v1.MapReservedNamesApi();
+        v1.MapCertificatesApi();
         endpoints.MapActivatePage();
         endpoints.MapSetupPage();
         return v1;

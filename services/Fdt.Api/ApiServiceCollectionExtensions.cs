@@ -43,6 +43,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<AccessTokenIssuer>();
         services.TryAddSingleton<AgentTokenIssuer>();
         services.TryAddSingleton<CredentialCheck>();
+        services.TryAddSingleton<CertificateKeyProtector>();
         services.AddProblemDetails();
         services.AddOpenApi("v1");
 

@@ -16,12 +16,14 @@ namespace Fdt.Edge.Tls;
 /// name without terminating anything; a name bound by a TLS tunnel (<c>fdt tls</c>) gets the raw
 /// connection, ClientHello included, so the local service presents its own certificate. Every
 /// other connection continues to TLS termination with the bytes read handed on unchanged. A
-/// malformed ClientHello gets a decode_error alert and a close; one that does not arrive whole
+/// malformed ClientHello gets a decode_error alert and a close, one without a server name (SNI)
+/// an unrecognized_name alert; one that does not arrive whole
 /// within <see cref="EdgeOptions.TlsHelloTimeout"/> (a client trickling bytes) is closed.
 /// </summary>
 internal sealed partial class TlsPassthrough
 {
     private static readonly byte[] DecodeErrorAlert = [21, 3, 3, 0, 2, 2, 50];
+    private static readonly byte[] UnrecognizedNameAlert = [21, 3, 3, 0, 2, 2, 112];
 
     private readonly HostNameRouter _router;
     private readonly TunnelRegistry _tunnels;
@@ -84,14 +86,23 @@ internal sealed partial class TlsPassthrough
         {
             input.AdvanceTo(buffer.End);
             Log.InvalidHello(_logger, connection.RemoteEndPoint?.ToString());
-            await RefuseAsync(connection);
+            await RefuseAsync(connection, DecodeErrorAlert);
+            return;
+        }
+
+        if (serverName is null)
+        {
+            // Every tunnel is reached by name: without SNI there is nothing to route to.
+            input.AdvanceTo(buffer.End);
+            Log.NoServerName(_logger, connection.RemoteEndPoint?.ToString());
+            await RefuseAsync(connection, UnrecognizedNameAlert);
             return;
         }
 
         // Everything read so far is handed on, whoever gets the connection.
         var read = buffer.ToArray();
         input.AdvanceTo(buffer.End);
-        var binding = serverName is not null && _router.TryGetName(serverName, out var name) ? _tunnels.FindByName(name) : null;
+        var binding = _router.TryGetName(serverName, out var name) ? _tunnels.FindByName(name) : null;
         if (binding is null || binding.Protocol != TunnelProtocol.Tls)
         {
             connection.Transport = new Pipe(new PrefixedPipeReader(read, input), connection.Transport.Output);
@@ -99,7 +110,7 @@ internal sealed partial class TlsPassthrough
             return;
         }
 
-        await PassThroughAsync(connection, binding, serverName!, read);
+        await PassThroughAsync(connection, binding, serverName, read);
     }
 
     private async Task PassThroughAsync(ConnectionContext connection, TunnelBinding binding, string serverName, byte[] hello)
@@ -140,11 +151,11 @@ internal sealed partial class TlsPassthrough
         }
     }
 
-    private static async Task RefuseAsync(ConnectionContext connection)
+    private static async Task RefuseAsync(ConnectionContext connection, byte[] alert)
     {
         try
         {
-            await connection.Transport.Output.WriteAsync(DecodeErrorAlert);
+            await connection.Transport.Output.WriteAsync(alert);
             await connection.Transport.Output.CompleteAsync();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or ConnectionAbortedException)
@@ -169,6 +180,9 @@ internal sealed partial class TlsPassthrough
 
         [LoggerMessage(EventIds.TlsInvalidHello, LogLevel.Debug, "Refused a connection from {Visitor} on the HTTPS port: not a TLS ClientHello")]
         public static partial void InvalidHello(ILogger logger, string? visitor);
+
+        [LoggerMessage(EventIds.TlsNoServerName, LogLevel.Debug, "Refused a TLS connection from {Visitor}: the ClientHello names no server")]
+        public static partial void NoServerName(ILogger logger, string? visitor);
 
         [LoggerMessage(EventIds.TlsLocalRefused, LogLevel.Information, "TLS tunnel {Name}: the agent could not reach the local service: {Message}")]
         public static partial void LocalServiceRefused(ILogger logger, string name, string message);

@@ -15,4 +15,7 @@ public interface IControlPlaneEvents
 
     /// <summary>Reserved names changed.</summary>
     ValueTask ReservationsChangedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Uploaded certificates changed: the HTTPS listener reloads them.</summary>
+    ValueTask CertificatesChangedAsync(CancellationToken cancellationToken);
 }

@@ -8,4 +8,6 @@ internal sealed class NoControlPlaneEvents : IControlPlaneEvents
     public ValueTask AuthtokenRevokedAsync(Guid authtokenId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask ReservationsChangedAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask CertificatesChangedAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

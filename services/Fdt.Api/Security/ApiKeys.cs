@@ -13,8 +13,9 @@ public sealed class ApiKeys : IDisposable
 {
     private readonly ECDsa _agentKey;
 
-    private ApiKeys(byte[] accessKey, ECDsa agentKey)
+    private ApiKeys(byte[] accessKey, ECDsa agentKey, byte[] certificateStoreKey)
     {
+        CertificateStoreKey = certificateStoreKey;
         _agentKey = agentKey;
         AccessTokenKey = new SymmetricSecurityKey(accessKey) { KeyId = "access-1" };
         AgentTokenSigningKey = new ECDsaSecurityKey(agentKey) { KeyId = "agent-1" };
@@ -23,6 +24,9 @@ public sealed class ApiKeys : IDisposable
     }
 
     public SecurityKey AccessTokenKey { get; }
+
+    /// <summary>AES-256 key that encrypts uploaded certificates' private keys at rest.</summary>
+    internal byte[] CertificateStoreKey { get; }
 
     public SecurityKey AgentTokenSigningKey { get; }
 
@@ -47,13 +51,20 @@ public sealed class ApiKeys : IDisposable
             logger.LogInformation("Created the agent-token signing key in {Directory}", directory);
         }
 
+        var certificateStorePath = Path.Combine(directory, "certificate-store.key");
+        if (!File.Exists(certificateStorePath))
+        {
+            SecretFile.Write(certificateStorePath, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            logger.LogInformation("Created the certificate-store key in {Directory}", directory);
+        }
+
         var agentKey = ECDsa.Create();
         agentKey.ImportFromPem(File.ReadAllText(agentPath));
-        return new ApiKeys(Convert.FromBase64String(File.ReadAllText(accessPath).Trim()), agentKey);
+        return new ApiKeys(Convert.FromBase64String(File.ReadAllText(accessPath).Trim()), agentKey, Convert.FromBase64String(File.ReadAllText(certificateStorePath).Trim()));
     }
 
     /// <summary>Keys that live in memory only (tests).</summary>
-    public static ApiKeys CreateEphemeral() => new(RandomNumberGenerator.GetBytes(32), ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    public static ApiKeys CreateEphemeral() => new(RandomNumberGenerator.GetBytes(32), ECDsa.Create(ECCurve.NamedCurves.nistP256), RandomNumberGenerator.GetBytes(32));
 
     public void Dispose() => _agentKey.Dispose();
 }

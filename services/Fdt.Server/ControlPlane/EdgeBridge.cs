@@ -183,6 +183,12 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
         return Wake();
     }
 
+    public ValueTask CertificatesChangedAsync(CancellationToken cancellationToken)
+    {
+        _services.GetService<Certificates.ServerCertificates>()?.Invalidate();
+        return ValueTask.CompletedTask;
+    }
+
     private ValueTask Wake()
     {
         try

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using Fdt.Api;
 using Fdt.Api.Events;
+using Fdt.Api.Security;
 using Fdt.Data;
 using Fdt.Edge;
 using Fdt.Edge.Auth;
@@ -12,7 +14,10 @@ using Fdt.Server.ControlPlane;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Fdt.Server.Hosting;
 
@@ -73,18 +78,31 @@ internal static class ServerHost
             {
                 // TLS tunnels' names pass through unterminated; every other name gets a certificate from the
                 // development CA by SNI, and HTTP/2 by ALPN.
-                var ca = kestrel.ApplicationServices.GetRequiredService<DevelopmentCa>();
+                var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificates>();
                 Listen(kestrel, settings.ListenAddress, httpsPort, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
                     listen.UseTlsPassthrough();
-                    listen.UseHttps(https => https.ServerCertificateSelector = (_, serverName) => ca.Select(serverName));
+                    listen.UseHttps(new TlsHandshakeCallbackOptions
+                    {
+                        OnConnection = context => ValueTask.FromResult(new SslServerAuthenticationOptions
+                        {
+                            ServerCertificateContext = certificates.Select(context.ClientHelloInfo.ServerName),
+                            ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                        }),
+                    });
                 });
             }
         });
         if (settings.HttpsPort is not null && settings.Roles.HasFlag(ServerRole.Edge))
         {
             builder.Services.AddSingleton(_ => DevelopmentCa.LoadOrCreate(settings.DataDirectory, settings.BaseDomain));
+
+            // With the control plane in the process, operators' uploaded certificates come first.
+            builder.Services.AddSingleton(sp => settings.Roles.HasFlag(ServerRole.Api)
+                ? new ServerCertificates(sp.GetRequiredService<DevelopmentCa>(), sp.GetRequiredService<IDbContextFactory<FdtDbContext>>(), sp.GetRequiredService<CertificateKeyProtector>(), sp.GetRequiredService<IOptions<ControlPlaneOptions>>(), sp.GetRequiredService<ILogger<ServerCertificates>>())
+                : new ServerCertificates(sp.GetRequiredService<DevelopmentCa>(), sp.GetRequiredService<ILogger<ServerCertificates>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerCertificates>());
         }
 
         if (settings.Roles.HasFlag(ServerRole.Api))
