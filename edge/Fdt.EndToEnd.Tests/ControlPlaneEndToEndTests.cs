@@ -138,16 +138,11 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task UploadedCertificate_IsPresentedForItsDomain()
     {
-        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=custom.example.test", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
-        names.AddDnsName("custom.example.test");
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var certificate = TestCertificates.SelfSigned("custom.example.test");
         var trusted = Path.Combine(_dataDirectory, "custom.pem");
         await File.WriteAllTextAsync(trusted, certificate.ExportCertificatePem(), Cancel);
 
-        using var upload = await _api.PutAsJsonAsync("/v1/certificates/custom.example.test", new { certificate = certificate.ExportCertificatePem(), privateKey = key.ExportPkcs8PrivateKeyPem() }, Cancel);
+        using var upload = await _api.PutAsJsonAsync("/v1/certificates/custom.example.test", new { certificate = certificate.ExportCertificatePem(), privateKey = TestCertificates.PrivateKeyPem(certificate) }, Cancel);
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
 
         // The listener reloads the store when the API says it changed.

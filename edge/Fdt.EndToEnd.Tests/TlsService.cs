@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Fdt.Testing;
 
 namespace Fdt.EndToEnd.Tests;
 
@@ -21,13 +21,7 @@ internal sealed class TlsService : IAsyncDisposable
 
     private TlsService(string host)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(host);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        _certificate = TestCertificates.SelfSigned(host);
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;

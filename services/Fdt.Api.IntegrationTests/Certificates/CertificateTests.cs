@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Fdt.Api.Certificates;
 using Fdt.Api.IntegrationTests.Infrastructure;
 using Fdt.Api.Security;
+using Fdt.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -116,15 +117,11 @@ public sealed class CertificateTests
         Assert.Empty(await IdentityApi.DbAsync(factory, db => db.Certificates.ToListAsync(Cancel)));
     }
 
-    /// <summary>A self-signed ECDSA certificate for <paramref name="name"/>: PEM, key PEM and key PKCS#8.</summary>
-    internal static (string Certificate, string Key, byte[] Pkcs8) Create(string name, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    /// <summary>A self-signed certificate for <paramref name="name"/>: PEM, key PEM and key PKCS#8.</summary>
+    private static (string Certificate, string Key, byte[] Pkcs8) Create(string name, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(name);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(30));
-        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem(), key.ExportPkcs8PrivateKey());
+        using var certificate = TestCertificates.SelfSigned(name, notBefore, notAfter);
+        using var key = certificate.GetECDsaPrivateKey()!;
+        return (certificate.ExportCertificatePem(), TestCertificates.PrivateKeyPem(certificate), key.ExportPkcs8PrivateKey());
     }
 }
