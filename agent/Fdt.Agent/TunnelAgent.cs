@@ -278,6 +278,7 @@ public sealed class TunnelAgent
                 HostHeader = definition.HostHeader,
                 Scheme = definition.Scheme,
                 RedirectHttps = definition.RedirectHttps,
+                Policy = definition.Policy,
             },
             cancellationToken);
         while (true)

@@ -21,4 +21,7 @@ public sealed record TunnelDefinition
 
     /// <summary>http tunnels: redirect plain HTTP requests to the HTTPS URL.</summary>
     public bool RedirectHttps { get; init; }
+
+    /// <summary>Traffic policy for the edge to enforce (null: none).</summary>
+    public TunnelPolicyRequest? Policy { get; init; }
 }

@@ -29,10 +29,12 @@ internal static class EventIds
     public const int TcpConnectionFailed = 1302;
     public const int TcpLocalRefused = 1303;
     public const int TcpIdleTimeout = 1304;
+    public const int TcpAddressDenied = 1305;
 
     public const int TlsHelloTimeout = 1400;
     public const int TlsInvalidHello = 1401;
     public const int TlsLocalRefused = 1402;
     public const int TlsPassthroughFailed = 1403;
     public const int TlsNoServerName = 1404;
+    public const int TlsAddressDenied = 1405;
 }

@@ -27,6 +27,15 @@ public static class ErrorCodes
     /// <summary>The visitor's request was malformed (400).</summary>
     public const string BadRequest = "ERR_FDT_1006";
 
+    /// <summary>The tunnel requires basic authentication and the visitor gave none or wrong credentials.</summary>
+    public const string AuthenticationRequired = "ERR_FDT_1101";
+
+    /// <summary>The tunnel's IP rules do not admit the visitor's address.</summary>
+    public const string AddressDenied = "ERR_FDT_1102";
+
+    /// <summary>The request body is larger than the tunnel allows.</summary>
+    public const string BodyTooLarge = "ERR_FDT_1103";
+
     // 2xxx: what an agent can meet when it connects or binds.
 
     /// <summary>The authtoken is missing, malformed, unknown or revoked.</summary>

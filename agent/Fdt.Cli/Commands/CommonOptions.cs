@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fdt.Agent;
+using Fdt.Protocol.Control;
 
 namespace Fdt.Cli.Commands;
 
@@ -22,6 +23,26 @@ internal static class CommonOptions
     {
         Description = "Accept any TLS certificate from the server (self-signed development servers only).",
     };
+
+    public static Option<string[]> CidrAllow() => new("--cidr-allow")
+    {
+        Description = "Admit only visitors from these addresses (CIDR such as 203.0.113.0/24 or 2001:db8::/32; repeat or separate with commas).",
+        HelpName = "CIDR",
+    };
+
+    public static Option<string[]> CidrDeny() => new("--cidr-deny")
+    {
+        Description = "Refuse visitors from these addresses (CIDR; repeat or separate with commas); checked before --cidr-allow.",
+        HelpName = "CIDR",
+    };
+
+    /// <summary>The policy of the options given; null when none was.</summary>
+    public static TunnelPolicyRequest? Policy(string[]? basicAuth, string[]? cidrAllow, string[]? cidrDeny, long? maxRequestBody)
+    {
+        static string[]? List(string[]? values) => values is null or { Length: 0 } ? null : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+        var policy = new TunnelPolicyRequest { BasicAuth = basicAuth is { Length: > 0 } ? basicAuth : null, CidrAllow = List(cidrAllow), CidrDeny = List(cidrDeny), MaxRequestBodyBytes = maxRequestBody };
+        return policy.BasicAuth is null && policy.CidrAllow is null && policy.CidrDeny is null && maxRequestBody is null ? null : policy;
+    }
 
     /// <summary>--log of the tunnel commands; valid values are checked by the command.</summary>
     public static Option<string> Log() => new("--log")

@@ -48,6 +48,24 @@ public sealed record EdgeError(int Status, string Code, string Title, string Des
         "Bad request",
         "The request could not be forwarded.");
 
+    public static EdgeError AuthenticationRequired { get; } = new(
+        StatusCodes.Status401Unauthorized,
+        ErrorCodes.AuthenticationRequired,
+        "Sign-in required",
+        "This tunnel is protected with a user name and password.");
+
+    public static EdgeError AddressDenied { get; } = new(
+        StatusCodes.Status403Forbidden,
+        ErrorCodes.AddressDenied,
+        "Access denied",
+        "The tunnel's owner does not admit visitors from your address.");
+
+    public static EdgeError BodyTooLarge { get; } = new(
+        StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.BodyTooLarge,
+        "Request too large",
+        "The request body is larger than this tunnel accepts.");
+
     /// <summary>The same error with a more specific description.</summary>
     public EdgeError WithDescription(string description) => this with { Description = description };
 }

@@ -14,7 +14,8 @@ internal static class ErrorPageWriter
 {
     public const string ErrorCodeHeader = "Fdt-Error-Code";
 
-    public static Task WriteAsync(HttpContext context, EdgeError error)
+    /// <param name="challenge">A <c>WWW-Authenticate</c> value to send with a 401.</param>
+    public static Task WriteAsync(HttpContext context, EdgeError error, string? challenge = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -26,6 +27,11 @@ internal static class ErrorPageWriter
         response.Clear();
         response.StatusCode = error.Status;
         response.Headers[ErrorCodeHeader] = error.Code;
+        if (challenge is not null)
+        {
+            response.Headers.WWWAuthenticate = challenge;
+        }
+
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff";
         if (PrefersJson(context.Request))

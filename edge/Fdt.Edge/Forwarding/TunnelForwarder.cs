@@ -281,6 +281,13 @@ public sealed partial class TunnelForwarder : IDisposable
             return;
         }
 
+        if (content?.ReadError is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            // A body without Content-Length ran past the tunnel's limit while it streamed.
+            await ErrorPageWriter.WriteAsync(context, EdgeError.BodyTooLarge);
+            return;
+        }
+
         if (content?.ReadError is { } readError)
         {
             await ErrorPageWriter.WriteAsync(context, EdgeError.BadRequest.WithDescription("Reading the request body failed: " + readError.Message));

@@ -17,9 +17,11 @@ internal sealed class TunnelRoutingMiddleware
     private readonly HostNameRouter _router;
     private readonly TunnelRegistry _tunnels;
     private readonly TunnelForwarder _forwarder;
+    private readonly bool _trustForwarded;
 
-    public TunnelRoutingMiddleware(RequestDelegate next, HostNameRouter router, TunnelRegistry tunnels, TunnelForwarder forwarder)
+    public TunnelRoutingMiddleware(RequestDelegate next, HostNameRouter router, TunnelRegistry tunnels, TunnelForwarder forwarder, Microsoft.Extensions.Options.IOptions<EdgeOptions> options)
     {
+        _trustForwarded = options.Value.TrustForwardedHeaders;
         _next = next;
         _router = router;
         _tunnels = tunnels;
@@ -66,12 +68,41 @@ internal sealed class TunnelRoutingMiddleware
             return ErrorPageWriter.WriteAsync(context, EdgeError.TunnelNotFound);
         }
 
-        // Tunnel traffic has no server-wide body limit; per-tunnel limits belong to traffic policy.
+        // Traffic policy, before any byte reaches the agent.
+        var policy = binding.Policy;
+        if (!policy.Admits(VisitorAddress(context)))
+        {
+            return ErrorPageWriter.WriteAsync(context, EdgeError.AddressDenied);
+        }
+
+        if (!policy.Authenticates(context.Request.Headers.Authorization))
+        {
+            return ErrorPageWriter.WriteAsync(context, EdgeError.AuthenticationRequired, $"Basic realm=\"{binding.Name}\", charset=\"UTF-8\"");
+        }
+
+        if (policy.MaxRequestBodyBytes is { } max && context.Request.ContentLength > max)
+        {
+            return ErrorPageWriter.WriteAsync(context, EdgeError.BodyTooLarge);
+        }
+
+        // No server-wide body limit for tunnel traffic: the tunnel's policy sets it (or none).
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = null;
+            limit.MaxRequestBodySize = policy.MaxRequestBodyBytes;
         }
 
         return _forwarder.ForwardAsync(context, binding);
+    }
+
+    /// <summary>The visitor's address: the connection's, or the first X-Forwarded-For entry when the edge trusts a proxy in front of it.</summary>
+    private System.Net.IPAddress? VisitorAddress(HttpContext context)
+    {
+        if (_trustForwarded && context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
+        {
+            var first = forwarded.Split(',')[0].Trim();
+            return System.Net.IPAddress.TryParse(first, out var address) ? address : null;
+        }
+
+        return context.Connection.RemoteIpAddress;
     }
 }

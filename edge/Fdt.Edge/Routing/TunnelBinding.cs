@@ -1,3 +1,4 @@
+using Fdt.Edge.Policy;
 using Fdt.Edge.Sessions;
 using Fdt.Protocol.Control;
 using Fdt.Protocol.Streams;
@@ -55,6 +56,9 @@ public sealed class TunnelBinding
     public string? HostHeader { get; }
 
     public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>The traffic policy the edge enforces for this tunnel.</summary>
+    public TunnelPolicy Policy { get; init; } = TunnelPolicy.None;
 
     /// <summary>The tunnel's https:// URL, when it has one.</summary>
     public string? HttpsUrl { get; }

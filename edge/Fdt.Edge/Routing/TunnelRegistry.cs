@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Fdt.Edge.Policy;
 using Fdt.Edge.Sessions;
 using Fdt.Protocol;
 using Fdt.Protocol.Control;
@@ -87,7 +88,7 @@ public sealed partial class TunnelRegistry
     public static string HashResumeKey(string? resumeKey)
         => string.IsNullOrEmpty(resumeKey) ? string.Empty : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(resumeKey)));
 
-    internal BindOutcome TryBind(AgentSession session, BindMessage request, Func<string, IReadOnlyList<string>> urlsFor)
+    internal BindOutcome TryBind(AgentSession session, BindMessage request, Func<string, IReadOnlyList<string>> urlsFor, TunnelPolicy? policy = null)
     {
         string name;
         var tcp = request.Protocol == TunnelProtocol.Tcp;
@@ -156,7 +157,7 @@ public sealed partial class TunnelRegistry
                 }
             }
 
-            binding = new TunnelBinding("t" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), name, request.Protocol, session, urlsFor(name), request, now);
+            binding = new TunnelBinding("t" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), name, request.Protocol, session, urlsFor(name), request, now) { Policy = policy ?? TunnelPolicy.None };
             _names[name] = new NameEntry(name, session.Identity.OwnerId, session.ResumeKeyHash) { Active = binding };
             _leased.TryRemove(name, out _);
             _byName[name] = binding;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Fdt.Edge.Auth;
+using Fdt.Edge.Policy;
 using Fdt.Edge.Routing;
 using Fdt.Edge.Tcp;
 using Fdt.Protocol;
@@ -251,6 +252,7 @@ public sealed partial class AgentConnectionHandler
     {
         ControlError? error = null;
         TunnelBinding? binding = null;
+        TunnelPolicy? policy = null;
         var limit = Math.Min(_options.MaxTunnelsPerSession, session.Identity.MaxTunnels ?? int.MaxValue);
         if (bind.Protocol is not (TunnelProtocol.Http or TunnelProtocol.Tcp) && !(bind.Protocol == TunnelProtocol.Tls && HttpsPort() is not null))
         {
@@ -264,13 +266,17 @@ public sealed partial class AgentConnectionHandler
         {
             error = new ControlError(ErrorCodes.InvalidBindRequest, "This server has no HTTPS listener, so it cannot serve the tunnel over HTTPS.");
         }
+        else if (!TunnelPolicy.TryCreate(bind.Policy, bind.Protocol, out policy, out var policyError))
+        {
+            error = new ControlError(ErrorCodes.InvalidBindRequest, "Invalid traffic policy: " + policyError);
+        }
         else if (session.BindingCount >= limit)
         {
             error = new ControlError(ErrorCodes.TooManyTunnels, $"An agent session may hold at most {limit} tunnels.");
         }
         else
         {
-            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(bind, name, session.LocalPort));
+            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(bind, name, session.LocalPort), policy);
             binding = outcome.Binding;
             error = outcome.Error;
             if (binding is not null && bind.Protocol == TunnelProtocol.Tcp

@@ -122,6 +122,13 @@ public sealed partial class TcpTunnelListeners : ITunnelObserver, IAsyncDisposab
                     return;
                 }
 
+                if (!binding.Policy.Admits((visitor.RemoteEndPoint as IPEndPoint)?.Address))
+                {
+                    Log.AddressDenied(owner._logger, binding.Name, visitor.RemoteEndPoint?.ToString());
+                    visitor.Close(0);
+                    continue;
+                }
+
                 if (Interlocked.Increment(ref _connections) > owner._options.MaxConnectionsPerTunnel)
                 {
                     Interlocked.Decrement(ref _connections);
@@ -191,6 +198,9 @@ public sealed partial class TcpTunnelListeners : ITunnelObserver, IAsyncDisposab
 
         [LoggerMessage(EventIds.TcpLocalRefused, LogLevel.Information, "TCP tunnel {Name}: the agent could not reach the local service: {Message}")]
         public static partial void LocalServiceRefused(ILogger logger, string name, string message);
+
+        [LoggerMessage(EventIds.TcpAddressDenied, LogLevel.Information, "Tunnel {Name} refused a connection from {Visitor}: its IP rules do not admit it")]
+        public static partial void AddressDenied(ILogger logger, string name, string? visitor);
 
         [LoggerMessage(EventIds.TcpIdleTimeout, LogLevel.Information, "TCP tunnel {Name} closed a connection idle for {Timeout}")]
         public static partial void IdleTimeout(ILogger logger, string name, TimeSpan timeout);

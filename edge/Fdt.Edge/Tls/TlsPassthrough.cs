@@ -110,6 +110,13 @@ internal sealed partial class TlsPassthrough
             return;
         }
 
+        if (!binding.Policy.Admits((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address))
+        {
+            Log.AddressDenied(_logger, binding.Name, connection.RemoteEndPoint?.ToString());
+            connection.Abort();
+            return;
+        }
+
         await PassThroughAsync(connection, binding, serverName, read);
     }
 
@@ -183,6 +190,9 @@ internal sealed partial class TlsPassthrough
 
         [LoggerMessage(EventIds.TlsNoServerName, LogLevel.Debug, "Refused a TLS connection from {Visitor}: the ClientHello names no server")]
         public static partial void NoServerName(ILogger logger, string? visitor);
+
+        [LoggerMessage(EventIds.TlsAddressDenied, LogLevel.Information, "TLS tunnel {Name} refused a connection from {Visitor}: its IP rules do not admit it")]
+        public static partial void AddressDenied(ILogger logger, string name, string? visitor);
 
         [LoggerMessage(EventIds.TlsLocalRefused, LogLevel.Information, "TLS tunnel {Name}: the agent could not reach the local service: {Message}")]
         public static partial void LocalServiceRefused(ILogger logger, string name, string message);

@@ -89,6 +89,25 @@ public sealed record BindMessage : ControlMessage
 
     /// <summary>For http tunnels served both ways: redirect plain HTTP requests to the HTTPS URL.</summary>
     public bool RedirectHttps { get; init; }
+
+    /// <summary>Traffic policy the edge enforces before any byte reaches the agent (null: none).</summary>
+    public TunnelPolicyRequest? Policy { get; init; }
+}
+
+/// <summary>The traffic policy an agent asks for at bind time (see docs/policy.md).</summary>
+public sealed record TunnelPolicyRequest
+{
+    /// <summary>http tunnels: credentials visitors must present, each "user:password".</summary>
+    public IReadOnlyList<string>? BasicAuth { get; init; }
+
+    /// <summary>Visitor addresses allowed (CIDR, IPv4 or IPv6); when set, all others are denied.</summary>
+    public IReadOnlyList<string>? CidrAllow { get; init; }
+
+    /// <summary>Visitor addresses denied (CIDR), checked before the allow list.</summary>
+    public IReadOnlyList<string>? CidrDeny { get; init; }
+
+    /// <summary>http tunnels: the largest request body accepted, in bytes.</summary>
+    public long? MaxRequestBodyBytes { get; init; }
 }
 
 /// <summary>Edge → agent: the answer to bind.</summary>

@@ -181,6 +181,27 @@ public sealed class HttpCommandDefinitionTests : IDisposable
         Assert.NotEmpty(_root.Parse(["http", "3000", "--scheme", "ftp"]).Errors);
     }
 
+    [Fact]
+    public void Parse_PolicyOptions_BecomeThePolicy()
+    {
+        var input = ParseValid("http", "3000", "--basic-auth", "ada:s3cret", "--basic-auth", "bob:pw", "--cidr-allow", "10.0.0.0/8,2001:db8::/32", "--cidr-deny", "10.1.0.0/16", "--max-request-body", "1048576");
+
+        Assert.Equal(["ada:s3cret", "bob:pw"], input.Policy!.BasicAuth);
+        Assert.Equal(["10.0.0.0/8", "2001:db8::/32"], input.Policy.CidrAllow);
+        Assert.Equal(["10.1.0.0/16"], input.Policy.CidrDeny);
+        Assert.Equal(1048576, input.Policy.MaxRequestBodyBytes);
+        Assert.Null(ParseValid("http", "3000").Policy);
+    }
+
+    [Theory]
+    [InlineData("nopassword")]
+    [InlineData(":pw")]
+    [InlineData("ada:")]
+    public void Parse_MalformedBasicAuth_IsAUsageError(string value)
+    {
+        Assert.NotEmpty(_root.Parse(["http", "3000", "--basic-auth", value]).Errors);
+    }
+
     public void Dispose() => _cli.Dispose();
 
     private HttpCommandInput ParseValid(params string[] args)

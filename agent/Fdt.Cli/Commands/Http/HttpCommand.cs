@@ -75,6 +75,7 @@ internal sealed class HttpCommand(CliContext context)
                 HostHeader = input.HostHeader,
                 Scheme = input.Scheme,
                 RedirectHttps = input.RedirectHttps,
+                Policy = input.Policy,
             },
         ],
         InsecureSkipVerify = input.Insecure,

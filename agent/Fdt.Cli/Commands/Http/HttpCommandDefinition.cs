@@ -23,6 +23,21 @@ internal sealed class HttpCommandDefinition : Command
         Scheme.AcceptOnlyFromAmong("http", "https", "both");
         Add(Scheme);
         Add(RedirectHttps);
+        BasicAuth.Validators.Add(static result =>
+        {
+            foreach (var pair in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (pair.IndexOf(':', StringComparison.Ordinal) is <= 0 || pair.EndsWith(':') || pair.Any(char.IsControl))
+                {
+                    result.AddError("--basic-auth needs user:password, with a user and a password.");
+                    return;
+                }
+            }
+        });
+        Add(BasicAuth);
+        Add(CidrAllow);
+        Add(CidrDeny);
+        Add(MaxRequestBody);
         Add(Log);
         Add(Insecure);
         Add(Transport);
@@ -61,6 +76,22 @@ internal sealed class HttpCommandDefinition : Command
         Description = "Answer plain HTTP requests with a redirect to the tunnel's HTTPS URL.",
     };
 
+    public Option<string[]> BasicAuth { get; } = new("--basic-auth")
+    {
+        Description = "Require visitors to sign in with this user:password (repeat for several users).",
+        HelpName = "USER:PASSWORD",
+    };
+
+    public Option<string[]> CidrAllow { get; } = CommonOptions.CidrAllow();
+
+    public Option<string[]> CidrDeny { get; } = CommonOptions.CidrDeny();
+
+    public Option<long?> MaxRequestBody { get; } = new("--max-request-body")
+    {
+        Description = "Refuse request bodies larger than this many bytes (413).",
+        HelpName = "BYTES",
+    };
+
     public Option<string> Log { get; } = CommonOptions.Log();
 
     public Option<bool> Insecure { get; } = CommonOptions.Insecure();
@@ -79,6 +110,7 @@ internal sealed class HttpCommandDefinition : Command
             HostHeader = parseResult.GetValue(HostHeader),
             Scheme = parseResult.GetValue(Scheme),
             RedirectHttps = parseResult.GetValue(RedirectHttps),
+            Policy = CommonOptions.Policy(parseResult.GetValue(BasicAuth), parseResult.GetValue(CidrAllow), parseResult.GetValue(CidrDeny), parseResult.GetValue(MaxRequestBody)),
             Log = parseResult.GetValue(Log),
             Insecure = parseResult.GetValue(Insecure),
             Transport = parseResult.GetValue(Transport),

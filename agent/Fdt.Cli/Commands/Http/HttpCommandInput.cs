@@ -29,6 +29,9 @@ internal sealed record HttpCommandInput
     /// <summary>--redirect-https.</summary>
     public bool RedirectHttps { get; init; }
 
+    /// <summary>--basic-auth, --cidr-allow, --cidr-deny, --max-request-body; null when none was given.</summary>
+    public TunnelPolicyRequest? Policy { get; init; }
+
     /// <summary>--log: tui, text, json or none; null picks tui on a terminal and text otherwise.</summary>
     public string? Log { get; init; }
 

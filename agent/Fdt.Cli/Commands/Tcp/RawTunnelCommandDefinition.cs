@@ -37,6 +37,10 @@ internal abstract class RawTunnelCommandDefinition : Command
 
     public Option<AgentTransport> Transport { get; } = CommonOptions.Transport();
 
+    public Option<string[]> CidrAllow { get; } = CommonOptions.CidrAllow();
+
+    public Option<string[]> CidrDeny { get; } = CommonOptions.CidrDeny();
+
     public HttpCommandInput GetInput(ParseResult parseResult)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
@@ -50,12 +54,15 @@ internal abstract class RawTunnelCommandDefinition : Command
             Log = parseResult.GetValue(Log),
             Insecure = parseResult.GetValue(Insecure),
             Transport = parseResult.GetValue(Transport),
+            Policy = CommonOptions.Policy(null, parseResult.GetValue(CidrAllow), parseResult.GetValue(CidrDeny), null),
         };
     }
 
     /// <summary>Adds the options every tunnel command has, after the command's own.</summary>
     protected void AddCommonOptions()
     {
+        Add(CidrAllow);
+        Add(CidrDeny);
         Add(Server);
         Add(Authtoken);
         Add(Log);
