@@ -315,6 +315,10 @@ public sealed class TunnelAgent
                 case NoticeMessage notice:
                     Emit(new NoticeEvent(Now, notice.Level, notice.Code, notice.Message));
                     break;
+                case RequestDeniedMessage denied:
+                    var deniedName = _active.TryGetValue(denied.TunnelId, out var deniedTunnel) ? deniedTunnel.Name : denied.TunnelId;
+                    Emit(new RequestDeniedEvent(Now, deniedName, denied.Method, denied.Path, denied.Status, denied.Code, denied.Rule, denied.Reason, denied.RemoteAddress, Math.Max(0, denied.Suppressed)));
+                    break;
                 case DrainMessage drainMessage:
                     drain.Draining = true;
                     drain.ReconnectAfter = TimeSpan.FromMilliseconds(Math.Clamp(drainMessage.ReconnectAfterMilliseconds, 0, 60_000));

@@ -35,7 +35,11 @@ internal sealed class EdgeTestHost : IAsyncDisposable
 
     public AgentSessionRegistry Sessions => _app.Services.GetRequiredService<AgentSessionRegistry>();
 
-    public static async Task<EdgeTestHost> StartAsync(IDictionary<string, string?>? settings = null, int port = 0, CancellationToken cancellationToken = default)
+    public static Task<EdgeTestHost> StartAsync(IDictionary<string, string?>? settings = null, int port = 0, CancellationToken cancellationToken = default)
+        => StartAsync(settings, services: null, port, cancellationToken);
+
+    /// <param name="services">Registers services before the edge's own (e.g. a policy source).</param>
+    public static async Task<EdgeTestHost> StartAsync(IDictionary<string, string?>? settings, Action<IServiceCollection>? services, int port = 0, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -51,6 +55,7 @@ internal sealed class EdgeTestHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton<IAgentAuthenticator>(new StaticTokenAgentAuthenticator(Token));
+        services?.Invoke(builder.Services);
         builder.AddFdtEdge();
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -99,6 +99,13 @@ public sealed record EdgeOptions
     /// <summary>A TCP connection that carries no byte either way for this long is closed.</summary>
     public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// The largest request body a tunnel with webhook verification reads before checking the
+    /// signature (the body is held in memory until then); larger requests are answered 413.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 256L * 1024 * 1024)]
+    public long WebhookMaxBodyBytes { get; init; } = 1024 * 1024;
+
     /// <summary>Suggested delay, sent to agents when the edge drains, before they reconnect.</summary>
     public TimeSpan DrainReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -1,5 +1,6 @@
 using Fdt.Edge.Forwarding;
 using Fdt.Edge.Listeners;
+using Fdt.Edge.Policy;
 using Fdt.Edge.Routing;
 using Fdt.Edge.Sessions;
 using Fdt.Edge.Tcp;
@@ -39,6 +40,7 @@ public static class EdgeServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new HostNameRouter(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.BaseDomain));
         services.TryAddSingleton<INameReservationPolicy, NoNameReservations>();
+        services.TryAddSingleton<ITunnelPolicySource, NoTunnelPolicies>();
         services.TryAddSingleton<TcpTunnelListeners>();
         services.TryAddSingleton<TlsPassthrough>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITunnelObserver, TcpTunnelListeners>(sp => sp.GetRequiredService<TcpTunnelListeners>()));

@@ -37,4 +37,8 @@ internal static class EventIds
     public const int TlsPassthroughFailed = 1403;
     public const int TlsNoServerName = 1404;
     public const int TlsAddressDenied = 1405;
+
+    public const int PoliciesRefreshed = 1500;
+    public const int PolicyLayerSkipped = 1501;
+    public const int WebhookBodyReadFailed = 1502;
 }

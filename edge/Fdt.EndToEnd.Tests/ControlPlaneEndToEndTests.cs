@@ -117,6 +117,48 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PolicyThroughTheApi_ReachesALiveTunnelWithinASecond_AndTheAgentLogsDenials()
+    {
+        using var reserve = await _api.PostAsJsonAsync($"/v1/teams/{_teamId}/reserved-names", new { name = "shop" }, Cancel);
+        var reservationId = (await reserve.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        await using var agent = AgentProcess.Start(_server.Url, _origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), await CreateAuthtokenAsync(_teamId), "--subdomain", "shop");
+        var hello = new Uri(new Uri(await agent.WaitForUrlAsync()), "/hello");
+        using var visitor = _server.CreateVisitor();
+        Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync(hello, Cancel)).StatusCode);
+
+        // A team default: nobody from loopback. It reaches the live tunnel within a second, without a reconnect.
+        using (var team = await _api.PutAsJsonAsync($"/v1/teams/{_teamId}/policy", new { cidrDeny = new[] { "127.0.0.0/8" } }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, team.StatusCode);
+        }
+
+        await Eventually.TrueAsync(async () => (await visitor.GetAsync(hello, Cancel)).StatusCode == HttpStatusCode.Forbidden, "the team policy did not apply within a second", TimeSpan.FromSeconds(1), Cancel);
+        var denied = await agent.WaitForEventAsync("request_denied", timeout: Reaction);
+        Assert.Equal(("ip", "deny-list", 403, "/hello"), (denied.GetProperty("rule").GetString(), denied.GetProperty("reason").GetString(), denied.GetProperty("status").GetInt32(), denied.GetProperty("path").GetString()));
+
+        // The team default goes; the reserved name gets a password instead.
+        using (var delete = await _api.DeleteAsync($"/v1/teams/{_teamId}/policy", Cancel))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        using (var name = await _api.PutAsJsonAsync($"/v1/teams/{_teamId}/reserved-names/{reservationId}/policy", new { basicAuth = new[] { "client:correct-horse" } }, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, name.StatusCode);
+            Assert.DoesNotContain("correct-horse", await name.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        await Eventually.TrueAsync(async () => (await visitor.GetAsync(hello, Cancel)).StatusCode == HttpStatusCode.Unauthorized, "the name's policy did not apply within a second", TimeSpan.FromSeconds(1), Cancel);
+        using var signedIn = new HttpRequestMessage(HttpMethod.Get, hello);
+        signedIn.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("client:correct-horse"u8));
+        Assert.Equal(HttpStatusCode.OK, (await visitor.SendAsync(signedIn, Cancel)).StatusCode);
+
+        // One session all along: the JSON log holds no lost connection and no new session after the URL.
+        Assert.DoesNotContain("\"connection_lost\"", agent.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"session_started\"", agent.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReservedTcpAddress_IsRefusedToOtherTeamsAndGrantedToItsOwn()
     {
         // A port of the server's default TCP range that nothing on this machine holds.

@@ -109,7 +109,19 @@ public sealed class DataModelTests(PostgresFixture postgres)
             db.Teams.Add(new Team { Id = teamId, Name = "T" });
             db.Memberships.Add(new Membership { TeamId = teamId, UserId = user.Id });
             db.Authtokens.Add(new Authtoken { Id = Guid.NewGuid(), TeamId = teamId, Description = "d", Prefix = "p", SecretHash = "h" });
+            var reserved = new ReservedName { Id = Guid.NewGuid(), TeamId = teamId, Name = "shop" };
+            db.ReservedNames.Add(reserved);
+            db.TrafficPolicies.Add(new TrafficPolicy { Id = Guid.NewGuid(), TeamId = teamId, Key = TrafficPolicy.TeamKey, Document = "{}" });
+            db.TrafficPolicies.Add(new TrafficPolicy { Id = Guid.NewGuid(), TeamId = teamId, ReservedNameId = reserved.Id, Key = reserved.Id.ToString("D"), Document = "{}" });
             await db.SaveChangesAsync(Ct);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            // A released name takes its policy along.
+            db.ReservedNames.Remove(await db.ReservedNames.SingleAsync(Ct));
+            await db.SaveChangesAsync(Ct);
+            Assert.Equal(TrafficPolicy.TeamKey, (await db.TrafficPolicies.SingleAsync(Ct)).Key);
         }
 
         await using (var db = database.CreateContext())
@@ -118,6 +130,7 @@ public sealed class DataModelTests(PostgresFixture postgres)
             await db.SaveChangesAsync(Ct);
             Assert.Equal(0, await db.Memberships.CountAsync(Ct));
             Assert.Equal(0, await db.Authtokens.CountAsync(Ct));
+            Assert.Equal(0, await db.TrafficPolicies.CountAsync(Ct));
             Assert.Equal(1, await db.Users.CountAsync(Ct));
         }
     }

@@ -34,6 +34,8 @@ public sealed class FdtDbContext(DbContextOptions<FdtDbContext> options) : DbCon
 
     public DbSet<StoredCertificate> Certificates => Set<StoredCertificate>();
 
+    public DbSet<TrafficPolicy> TrafficPolicies => Set<TrafficPolicy>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FdtDbContext).Assembly);

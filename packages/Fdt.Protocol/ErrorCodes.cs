@@ -36,6 +36,21 @@ public static class ErrorCodes
     /// <summary>The request body is larger than the tunnel allows.</summary>
     public const string BodyTooLarge = "ERR_FDT_1103";
 
+    /// <summary>The visitor (or the whole tunnel) sent more requests than the tunnel's rate limit allows (429).</summary>
+    public const string RateLimited = "ERR_FDT_1104";
+
+    /// <summary>The tunnel has as many requests in flight as its policy allows (503).</summary>
+    public const string TooManyConcurrentRequests = "ERR_FDT_1105";
+
+    /// <summary>The request's webhook signature is missing, wrong or too old (403).</summary>
+    public const string WebhookVerificationFailed = "ERR_FDT_1106";
+
+    /// <summary>The local service kept failing; the tunnel's circuit breaker is open (503).</summary>
+    public const string CircuitOpen = "ERR_FDT_1107";
+
+    /// <summary>The local service did not answer within the tunnel's request timeout (504).</summary>
+    public const string RequestTimeout = "ERR_FDT_1108";
+
     // 2xxx: what an agent can meet when it connects or binds.
 
     /// <summary>The authtoken is missing, malformed, unknown or revoked.</summary>

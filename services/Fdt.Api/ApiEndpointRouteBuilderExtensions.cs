@@ -4,6 +4,7 @@ using Fdt.Api.Authtokens;
 using Fdt.Api.Certificates;
 using Fdt.Api.Device;
 using Fdt.Api.Invitations;
+using Fdt.Api.Policies;
 using Fdt.Api.ReservedNames;
 using Fdt.Api.Setup;
 using Fdt.Api.Teams;
@@ -32,6 +33,7 @@ public static class ApiEndpointRouteBuilderExtensions
         v1.MapTunnelsApi();
         v1.MapReservedNamesApi();
         v1.MapCertificatesApi();
+        v1.MapPoliciesApi();
         endpoints.MapActivatePage();
         endpoints.MapSetupPage();
         return v1;

@@ -23,6 +23,13 @@ public sealed record ReconnectingEvent(DateTimeOffset Time, int Attempt, TimeSpa
 /// <summary>An HTTP exchange through a tunnel completed.</summary>
 public sealed record RequestEvent(DateTimeOffset Time, string TunnelName, HttpExchange Exchange) : AgentEvent(Time);
 
+/// <summary>
+/// The edge's traffic policy turned a visitor away before the request reached the agent
+/// (<see cref="Method"/> is null for a TCP/TLS connection). <see cref="Suppressed"/> counts denials
+/// the edge did not report one by one since the previous report.
+/// </summary>
+public sealed record RequestDeniedEvent(DateTimeOffset Time, string TunnelName, string? Method, string? Path, int Status, string Code, string Rule, string? Reason, string? RemoteAddress, int Suppressed) : AgentEvent(Time);
+
 /// <summary>A visitor connection could not be forwarded because the local service did not accept it.</summary>
 public sealed record LocalServiceErrorEvent(DateTimeOffset Time, string TunnelName, string Target, string Reason) : AgentEvent(Time);
 

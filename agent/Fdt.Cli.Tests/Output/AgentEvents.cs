@@ -33,6 +33,10 @@ internal static class AgentEvents
 
     public static LocalServiceErrorEvent LocalServiceError() => new(Time, "abc", "http://localhost:3000", "connection refused");
 
+    public static RequestDeniedEvent RequestDenied(int suppressed = 0) => new(Time, "abc", "POST", "/hooks/stripe", 403, "ERR_FDT_1106", "webhook", "stale-timestamp", "203.0.113.9", suppressed);
+
+    public static RequestDeniedEvent ConnectionDenied() => new(Time, "tcp-20001", null, null, 0, "ERR_FDT_1102", "ip", "deny-list", "198.51.100.1", 0);
+
     public static NoticeEvent Notice() => new(Time, "warning", "ERR_FDT_2010", "Maintenance at 13:00.");
 
     public static TunnelStoppedEvent TunnelStopped() => new(Time, "abc", "ERR_FDT_2009", "Stopped by an operator.");

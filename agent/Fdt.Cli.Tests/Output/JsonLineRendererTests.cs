@@ -135,6 +135,19 @@ public sealed class JsonLineRendererTests
     }
 
     [Fact]
+    public async Task Render_RequestDenied_WritesRuleReasonAndCodeAsWarning()
+    {
+        var line = (await RenderAsync(AgentEvents.TunnelStarted(), AgentEvents.RequestDenied(suppressed: 2)))[1];
+
+        AssertFields(line, "warn", "request_denied", "tunnel", "method", "path", "status", "code", "rule", "reason", "remote_addr", "suppressed");
+        Assert.Equal("/hooks/stripe", line.GetProperty("path").GetString());
+        Assert.Equal(403, line.GetProperty("status").GetInt32());
+        Assert.Equal("webhook", line.GetProperty("rule").GetString());
+        Assert.Equal("stale-timestamp", line.GetProperty("reason").GetString());
+        Assert.Equal(2, line.GetProperty("suppressed").GetInt32());
+    }
+
+    [Fact]
     public async Task Render_Notice_WritesNoticeLevelCodeAndMessage()
     {
         var line = (await RenderAsync(AgentEvents.TunnelStarted(), AgentEvents.Notice()))[1];

@@ -65,6 +65,9 @@ public sealed class TextRendererTests
         { AgentEvents.TunnelStarted(nameChanged: true), "tunnel started: http://abc.localhost:8080, https://abc.localhost:8443 -> http://localhost:3000 (new name abc: the previous one was taken)" },
         { AgentEvents.LocalServiceError(), "abc: cannot reach the local service at http://localhost:3000: connection refused" },
         { AgentEvents.Notice(), "notice (warning, ERR_FDT_2010): Maintenance at 13:00." },
+        { AgentEvents.RequestDenied(), "POST /hooks/stripe 403 denied by webhook (stale-timestamp) (ERR_FDT_1106) from 203.0.113.9" },
+        { AgentEvents.RequestDenied(suppressed: 12), "POST /hooks/stripe 403 denied by webhook (stale-timestamp) (ERR_FDT_1106) from 203.0.113.9 (+12 more not shown)" },
+        { AgentEvents.ConnectionDenied(), "CONNECT tcp-20001 refused denied by ip (deny-list) (ERR_FDT_1102) from 198.51.100.1" },
         { AgentEvents.TunnelStopped(), "tunnel abc stopped by the server: Stopped by an operator. (ERR_FDT_2009)" },
         { AgentEvents.Draining(), "the server is restarting (deploy); fdt will reconnect" },
     };

@@ -36,12 +36,33 @@ internal static class CommonOptions
         HelpName = "CIDR",
     };
 
-    /// <summary>The policy of the options given; null when none was.</summary>
-    public static TunnelPolicyRequest? Policy(string[]? basicAuth, string[]? cidrAllow, string[]? cidrDeny, long? maxRequestBody)
+    /// <summary>Comma-separated or repeated values as one list; null when none was given.</summary>
+    public static string[]? List(string[]? values)
+        => values is null or { Length: 0 } ? null : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
+    /// <summary>The policy, or null when it holds no rule.</summary>
+    public static TunnelPolicyRequest? NullIfEmpty(TunnelPolicyRequest policy)
+        => policy.HasHttpRules || policy.CidrAllow is not null || policy.CidrDeny is not null ? policy : null;
+
+    /// <summary>Parses a duration: "30s", "2m", "1h", "500ms", or a number of seconds.</summary>
+    public static double? ParseSeconds(System.CommandLine.Parsing.ArgumentResult result)
     {
-        static string[]? List(string[]? values) => values is null or { Length: 0 } ? null : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
-        var policy = new TunnelPolicyRequest { BasicAuth = basicAuth is { Length: > 0 } ? basicAuth : null, CidrAllow = List(cidrAllow), CidrDeny = List(cidrDeny), MaxRequestBodyBytes = maxRequestBody };
-        return policy.BasicAuth is null && policy.CidrAllow is null && policy.CidrDeny is null && maxRequestBody is null ? null : policy;
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        var (number, scale) = text switch
+        {
+            _ when text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (text[..^2], 0.001),
+            _ when text.EndsWith('s') => (text[..^1], 1.0),
+            _ when text.EndsWith('m') => (text[..^1], 60.0),
+            _ when text.EndsWith('h') => (text[..^1], 3600.0),
+            _ => (text, 1.0),
+        };
+        if (double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0)
+        {
+            return value * scale;
+        }
+
+        result.AddError($"'{text}' is not a duration: use e.g. 30s, 2m, 500ms.");
+        return null;
     }
 
     /// <summary>--log of the tunnel commands; valid values are checked by the command.</summary>

@@ -22,6 +22,9 @@ internal static class EventText
             ? status.ToString(CultureInfo.InvariantCulture)
             : string.Create(CultureInfo.InvariantCulture, $"{status} {reason}");
 
+    /// <summary>A policy rule and why it denied, e.g. "rate-limit (visitor)".</summary>
+    public static string Rule(string rule, string? reason) => reason is null ? Printable(rule) : $"{Printable(rule)} ({Printable(reason)})";
+
     /// <summary>
     /// <paramref name="text"/> with control characters replaced, so what a visitor or a server sends
     /// (a path, a message) cannot move the cursor or recolor the user's terminal.

@@ -40,6 +40,7 @@ internal sealed class JsonLineRenderer(TextWriter standardOutput, TimeProvider t
             ConnectionLostEvent => ("warn", "connection_lost"),
             ReconnectingEvent => ("info", "reconnecting"),
             RequestEvent => ("info", "request"),
+            RequestDeniedEvent => ("warn", "request_denied"),
             LocalServiceErrorEvent => ("warn", "local_service_error"),
             NoticeEvent e => (NoticeLevel(e.Level), "notice"),
             TunnelStoppedEvent => ("warn", "tunnel_stopped"),
@@ -92,6 +93,17 @@ internal sealed class JsonLineRenderer(TextWriter standardOutput, TimeProvider t
                 writer.WriteNumber("request_bytes", e.Exchange.RequestBodyBytes);
                 writer.WriteNumber("response_bytes", e.Exchange.ResponseBodyBytes);
                 WriteNullableString(writer, "request_id", e.Exchange.RequestId);
+                break;
+            case RequestDeniedEvent e:
+                writer.WriteString("tunnel", e.TunnelName);
+                WriteNullableString(writer, "method", e.Method);
+                WriteNullableString(writer, "path", e.Path);
+                writer.WriteNumber("status", e.Status);
+                writer.WriteString("code", e.Code);
+                writer.WriteString("rule", e.Rule);
+                WriteNullableString(writer, "reason", e.Reason);
+                WriteNullableString(writer, "remote_addr", e.RemoteAddress);
+                writer.WriteNumber("suppressed", e.Suppressed);
                 break;
             case LocalServiceErrorEvent e:
                 writer.WriteString("tunnel", e.TunnelName);

@@ -19,6 +19,8 @@ internal sealed class TextRenderer(TextWriter standardOutput, TextWriter standar
         TunnelStartedEvent e => $"tunnel started: {(e.Urls.Count == 0 ? e.Name : string.Join(", ", e.Urls))} -> {e.LocalAddress}"
             + (e.NameChanged ? $" (new name {e.Name}: the previous one was taken)" : string.Empty),
         RequestEvent e => $"{e.Exchange.Method} {e.Exchange.Target} {EventText.Status(e.Exchange.Status, e.Exchange.Reason)} {EventText.Milliseconds(e.Exchange.Duration)}",
+        RequestDeniedEvent e => $"{e.Method ?? "CONNECT"} {e.Path ?? e.TunnelName} {(e.Status == 0 ? "refused" : e.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))} denied by {EventText.Rule(e.Rule, e.Reason)} ({e.Code}){(e.RemoteAddress is null ? string.Empty : " from " + e.RemoteAddress)}"
+            + (e.Suppressed > 0 ? $" (+{e.Suppressed} more not shown)" : string.Empty),
         ConnectionLostEvent e => $"connection lost: {e.Reason}",
         ReconnectingEvent e => $"could not connect: {e.Reason}; retrying in {EventText.Seconds(e.Delay)} (attempt {e.Attempt})",
         LocalServiceErrorEvent e => $"{e.TunnelName}: cannot reach the local service at {e.Target}: {e.Reason}",

@@ -45,7 +45,7 @@ public sealed class TunnelPolicyTests
     [Fact]
     public void TooManyRules_AreRefused()
     {
-        var rules = Enumerable.Range(0, TunnelPolicy.MaxRules + 1).Select(i => $"10.0.{i}.0/24").ToArray();
+        var rules = Enumerable.Range(0, TunnelPolicyRequest.MaxRules + 1).Select(i => $"10.0.{i}.0/24").ToArray();
 
         Assert.False(TunnelPolicy.TryCreate(new TunnelPolicyRequest { CidrAllow = rules }, TunnelProtocol.Http, out _, out var error));
         Assert.Contains("at most", error, StringComparison.Ordinal);

@@ -66,6 +66,36 @@ public sealed record EdgeError(int Status, string Code, string Title, string Des
         "Request too large",
         "The request body is larger than this tunnel accepts.");
 
+    public static EdgeError RateLimited { get; } = new(
+        StatusCodes.Status429TooManyRequests,
+        ErrorCodes.RateLimited,
+        "Too many requests",
+        "You sent more requests than this tunnel accepts in a given time. Wait a moment and try again.");
+
+    public static EdgeError TooManyConcurrentRequests { get; } = new(
+        StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.TooManyConcurrentRequests,
+        "The tunnel is busy",
+        "This tunnel is already handling as many requests as its owner allows. Try again shortly.");
+
+    public static EdgeError WebhookVerificationFailed { get; } = new(
+        StatusCodes.Status403Forbidden,
+        ErrorCodes.WebhookVerificationFailed,
+        "Webhook signature rejected",
+        "The request's webhook signature is missing, does not match the tunnel's secret, or is too old.");
+
+    public static EdgeError CircuitOpen { get; } = new(
+        StatusCodes.Status503ServiceUnavailable,
+        ErrorCodes.CircuitOpen,
+        "The local service is failing",
+        "The service behind this tunnel failed several times in a row, so the edge is holding requests back for a short while. Try again shortly.");
+
+    public static EdgeError RequestTimeout { get; } = new(
+        StatusCodes.Status504GatewayTimeout,
+        ErrorCodes.RequestTimeout,
+        "The local service did not answer in time",
+        "The service behind this tunnel did not answer within the tunnel's request timeout.");
+
     /// <summary>The same error with a more specific description.</summary>
     public EdgeError WithDescription(string description) => this with { Description = description };
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Fdt.Edge.Errors;
+using Fdt.Edge.Policy;
 using Fdt.Edge.Routing;
 using Fdt.Protocol.Mux;
 using Fdt.Protocol.Streams;
@@ -54,16 +55,28 @@ public sealed partial class TunnelForwarder : IDisposable
 
     public void Dispose() => _invoker.Dispose();
 
-    /// <summary>Forwards the request in <paramref name="context"/> to <paramref name="binding"/>'s agent and relays the response.</summary>
-    public async Task ForwardAsync(HttpContext context, TunnelBinding binding)
+    /// <summary>
+    /// Forwards the request in <paramref name="context"/> to <paramref name="binding"/>'s agent and
+    /// relays the response, applying <paramref name="policy"/>'s request timeout and header rules.
+    /// </summary>
+    /// <returns>
+    /// For a circuit breaker: true when the local service answered (below 500), false when it
+    /// failed (5xx, unreachable, timed out, invalid), null when neither (the visitor left, bad request).
+    /// </returns>
+    public async Task<bool?> ForwardAsync(HttpContext context, TunnelBinding binding, TunnelPolicy? policy = null)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(binding);
+        policy ??= TunnelPolicy.None;
         binding.CountRequest();
         var aborted = context.RequestAborted;
         var upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
         var isUpgrade = upgradeFeature is { IsUpgradableRequest: true };
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var (message, content) = CreateRequest(context, binding, isUpgrade, timeout);
+        // The policy's request timeout runs from now to the response headers, body upload included.
+        using var deadline = policy.RequestTimeout is { } requestTimeout ? new CancellationTokenSource(requestTimeout) : null;
+        using var timeout = deadline is null ? CancellationTokenSource.CreateLinkedTokenSource(aborted) : CancellationTokenSource.CreateLinkedTokenSource(aborted, deadline.Token);
+        var (message, content) = CreateRequest(context, binding, policy, isUpgrade, timeout);
         using var disposeMessage = message;
         if (content is null)
         {
@@ -77,24 +90,29 @@ public sealed partial class TunnelForwarder : IDisposable
         }
         catch (Exception ex)
         {
-            await SendFailedAsync(context, binding, ex, content);
-            return;
+            return await SendFailedAsync(context, binding, ex, content, deadline is { IsCancellationRequested: true });
         }
 
         using (response)
         {
             timeout.CancelAfter(Timeout.Infinite);
+            deadline?.CancelAfter(Timeout.Infinite);
             if (isUpgrade && response.StatusCode == HttpStatusCode.SwitchingProtocols)
             {
                 await UpgradeAsync(context, upgradeFeature!, response, binding);
-                return;
+                return true;
             }
 
             var visitor = context.Response;
             visitor.StatusCode = (int)response.StatusCode;
             CopyResponseHeaders(response.Headers, visitor.Headers, upgrade: false);
             CopyResponseHeaders(response.Content.Headers, visitor.Headers, upgrade: false);
+            if (policy.HasHeaderRules)
+            {
+                ApplyHeaderRules(visitor.Headers, policy.ResponseHeadersRemove, policy.ResponseHeadersAdd);
+            }
 
+            var succeeded = visitor.StatusCode < 500;
             Stream upstream;
             try
             {
@@ -104,7 +122,7 @@ public sealed partial class TunnelForwarder : IDisposable
             {
                 Log.ResponseAborted(_logger, binding.Name, ex.Message);
                 context.Abort();
-                return;
+                return succeeded;
             }
 
             var copied = new StrongBox<long>();
@@ -115,19 +133,34 @@ public sealed partial class TunnelForwarder : IDisposable
                 // The status line has gone out; all that is left is to cut the visitor's response.
                 Log.ResponseAborted(_logger, binding.Name, error!.Message);
                 context.Abort();
-                return;
+                return false;
             }
 
             if (result != CopyResult.Completed)
             {
-                return;
+                return succeeded;
             }
 
             CopyTrailers(response, context);
+            return succeeded;
         }
     }
 
-    private (HttpRequestMessage Message, RequestBodyContent? Content) CreateRequest(HttpContext context, TunnelBinding binding, bool isUpgrade, CancellationTokenSource timeout)
+    private static void ApplyHeaderRules(IHeaderDictionary headers, IReadOnlyList<string> remove, IReadOnlyList<KeyValuePair<string, string>> add)
+    {
+        foreach (var name in remove)
+        {
+            headers.Remove(name);
+        }
+
+        // Added headers replace what the visitor or the service sent: a visitor cannot spoof them.
+        foreach (var (name, value) in add)
+        {
+            headers[name] = value;
+        }
+    }
+
+    private (HttpRequestMessage Message, RequestBodyContent? Content) CreateRequest(HttpContext context, TunnelBinding binding, TunnelPolicy policy, bool isUpgrade, CancellationTokenSource timeout)
     {
         var request = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -189,8 +222,27 @@ public sealed partial class TunnelForwarder : IDisposable
             headers.TryAddWithoutValidation(HeaderNames.Upgrade, (IEnumerable<string>)request.Headers.Upgrade);
         }
 
-        headers.Host = binding.UpstreamHost ?? request.Host.Value;
+        headers.Host = (policy.HostHeader is null ? binding.UpstreamHost : binding.HostFor(policy)) ?? request.Host.Value;
         AddForwardedHeaders(context, headers);
+        if (policy.HasHeaderRules)
+        {
+            foreach (var name in policy.RequestHeadersRemove)
+            {
+                headers.Remove(name);
+                content?.Headers.Remove(name);
+            }
+
+            foreach (var (name, value) in policy.RequestHeadersAdd)
+            {
+                headers.Remove(name);
+                content?.Headers.Remove(name);
+                if (!headers.TryAddWithoutValidation(name, value))
+                {
+                    content?.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+        }
+
         return (message, content);
     }
 
@@ -273,30 +325,38 @@ public sealed partial class TunnelForwarder : IDisposable
         }
     }
 
-    private async Task SendFailedAsync(HttpContext context, TunnelBinding binding, Exception exception, RequestBodyContent? content)
+    private async Task<bool?> SendFailedAsync(HttpContext context, TunnelBinding binding, Exception exception, RequestBodyContent? content, bool policyTimedOut)
     {
         if (context.RequestAborted.IsCancellationRequested)
         {
             // The visitor went away; nobody is left to answer.
-            return;
+            return null;
         }
 
         if (content?.ReadError is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
             // A body without Content-Length ran past the tunnel's limit while it streamed.
-            await ErrorPageWriter.WriteAsync(context, EdgeError.BodyTooLarge);
-            return;
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.BodyTooLarge, "body-size", "streamed", context.Connection.RemoteIpAddress);
+            return null;
         }
 
         if (content?.ReadError is { } readError)
         {
             await ErrorPageWriter.WriteAsync(context, EdgeError.BadRequest.WithDescription("Reading the request body failed: " + readError.Message));
-            return;
+            return null;
+        }
+
+        if (policyTimedOut)
+        {
+            Log.ForwardFailed(_logger, binding.Name, EdgeError.RequestTimeout.Code, exception.Message);
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.RequestTimeout, "timeout", "request", context.Connection.RemoteIpAddress);
+            return false;
         }
 
         var error = Classify(exception, binding);
         Log.ForwardFailed(_logger, binding.Name, error.Code, exception.Message);
         await ErrorPageWriter.WriteAsync(context, error);
+        return false;
     }
 
     internal static EdgeError Classify(Exception exception, TunnelBinding binding)

@@ -1,5 +1,6 @@
 using Fdt.Edge.Errors;
 using Fdt.Edge.Listeners;
+using Fdt.Edge.Policy;
 using Fdt.Edge.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -18,10 +19,14 @@ internal sealed class TunnelRoutingMiddleware
     private readonly TunnelRegistry _tunnels;
     private readonly TunnelForwarder _forwarder;
     private readonly bool _trustForwarded;
+    private readonly long _webhookMaxBody;
+    private readonly TimeProvider _time;
 
-    public TunnelRoutingMiddleware(RequestDelegate next, HostNameRouter router, TunnelRegistry tunnels, TunnelForwarder forwarder, Microsoft.Extensions.Options.IOptions<EdgeOptions> options)
+    public TunnelRoutingMiddleware(RequestDelegate next, HostNameRouter router, TunnelRegistry tunnels, TunnelForwarder forwarder, Microsoft.Extensions.Options.IOptions<EdgeOptions> options, TimeProvider time)
     {
         _trustForwarded = options.Value.TrustForwardedHeaders;
+        _webhookMaxBody = options.Value.WebhookMaxBodyBytes;
+        _time = time;
         _next = next;
         _router = router;
         _tunnels = tunnels;
@@ -70,28 +75,170 @@ internal sealed class TunnelRoutingMiddleware
 
         // Traffic policy, before any byte reaches the agent.
         var policy = binding.Policy;
-        if (!policy.Admits(VisitorAddress(context)))
+        if (policy.IsEmpty)
         {
-            return ErrorPageWriter.WriteAsync(context, EdgeError.AddressDenied);
+            // No server-wide body limit for tunnel traffic: the tunnel's policy sets it (or none).
+            SetBodyLimit(context, null);
+            return ForwardAsync(context, binding, policy);
         }
 
-        if (!policy.Authenticates(context.Request.Headers.Authorization))
+        return EnforceAsync(context, binding, policy);
+    }
+
+    private async Task EnforceAsync(HttpContext context, TunnelBinding binding, TunnelPolicy policy)
+    {
+        var visitor = VisitorAddress(context);
+        if (policy.CheckAddress(visitor) is { } denied)
         {
-            return ErrorPageWriter.WriteAsync(context, EdgeError.AuthenticationRequired, $"Basic realm=\"{binding.Name}\", charset=\"UTF-8\"");
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.AddressDenied, "ip", denied, visitor);
+            return;
+        }
+
+        var authorization = context.Request.Headers.Authorization;
+        if (!policy.Authenticates(authorization))
+        {
+            var challenge = $"Basic realm=\"{binding.Name}\", charset=\"UTF-8\"";
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.AuthenticationRequired, "basic-auth", authorization.Count == 0 ? "missing" : "invalid", visitor, challenge: challenge);
+            return;
+        }
+
+        var traffic = binding.Traffic;
+        if (policy.RateLimits.Count > 0 && !traffic.TryAcquireRate(policy.RateLimits, visitor, out var scope, out var retryAfter))
+        {
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.RateLimited, "rate-limit", scope!, visitor, retryAfter);
+            return;
         }
 
         if (policy.MaxRequestBodyBytes is { } max && context.Request.ContentLength > max)
         {
-            return ErrorPageWriter.WriteAsync(context, EdgeError.BodyTooLarge);
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.BodyTooLarge, "body-size", "declared", visitor);
+            return;
         }
 
-        // No server-wide body limit for tunnel traffic: the tunnel's policy sets it (or none).
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        SetBodyLimit(context, policy.MaxRequestBodyBytes);
+        if (policy.MaxConcurrentRequests is { } concurrent && !traffic.TryEnterRequest(concurrent))
         {
-            limit.MaxRequestBodySize = policy.MaxRequestBodyBytes;
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.TooManyConcurrentRequests, "concurrency", "limit", visitor, TimeSpan.FromSeconds(1));
+            return;
         }
 
-        return _forwarder.ForwardAsync(context, binding);
+        try
+        {
+            if (policy.CircuitBreaker is not { } breaker)
+            {
+                if (policy.Webhooks.Count == 0 || await VerifyWebhooksAsync(context, binding, policy, visitor))
+                {
+                    await ForwardAsync(context, binding, policy);
+                }
+
+                return;
+            }
+
+            if (!traffic.TryPassBreaker(out var openFor))
+            {
+                await PolicyDenials.DenyAsync(context, binding, EdgeError.CircuitOpen, "circuit-breaker", "open", visitor, openFor);
+                return;
+            }
+
+            bool? success = null;
+            try
+            {
+                if (policy.Webhooks.Count == 0 || await VerifyWebhooksAsync(context, binding, policy, visitor))
+                {
+                    success = await ForwardAsync(context, binding, policy);
+                }
+            }
+            finally
+            {
+                traffic.ReportToBreaker(breaker, success);
+            }
+        }
+        finally
+        {
+            if (policy.MaxConcurrentRequests is not null)
+            {
+                traffic.ExitRequest();
+            }
+        }
+    }
+
+    private Task<bool?> ForwardAsync(HttpContext context, TunnelBinding binding, TunnelPolicy policy) => _forwarder.ForwardAsync(context, binding, policy);
+
+    /// <summary>
+    /// Reads the body (up to <see cref="EdgeOptions.WebhookMaxBodyBytes"/>) and checks it against
+    /// every webhook rule; on success the body is replayed to the forwarder from memory.
+    /// </summary>
+    private async Task<bool> VerifyWebhooksAsync(HttpContext context, TunnelBinding binding, TunnelPolicy policy, System.Net.IPAddress? visitor)
+    {
+        var limit = Math.Min(_webhookMaxBody, policy.MaxRequestBodyBytes ?? long.MaxValue);
+        var request = context.Request;
+        if (request.ContentLength > limit)
+        {
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.BodyTooLarge.WithDescription($"Webhook requests to this tunnel may carry at most {limit} bytes."), "webhook", "body-too-large", visitor);
+            return false;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await ReadBodyAsync(request.BodyReader, limit, context.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            await PolicyDenials.DenyAsync(context, binding, EdgeError.BodyTooLarge.WithDescription($"Webhook requests to this tunnel may carry at most {limit} bytes."), "webhook", "body-too-large", visitor);
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            // The visitor went away or sent a malformed body: nothing to answer.
+            context.Abort();
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var verifier in policy.Webhooks)
+        {
+            if (verifier.Verify(request.Headers, body, now) is { } reason)
+            {
+                await PolicyDenials.DenyAsync(context, binding, EdgeError.WebhookVerificationFailed, "webhook", reason, visitor);
+                return false;
+            }
+        }
+
+        request.Body = new MemoryStream(body, writable: false);
+        return true;
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(System.IO.Pipelines.PipeReader reader, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            if (buffer.Length + result.Buffer.Length > limit)
+            {
+                throw new InvalidDataException("The body is larger than the limit.");
+            }
+
+            foreach (var segment in result.Buffer)
+            {
+                buffer.Write(segment.Span);
+            }
+
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return buffer.ToArray();
+            }
+        }
+    }
+
+    private static void SetBodyLimit(HttpContext context, long? limit)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
     }
 
     /// <summary>The visitor's address: the connection's, or the first X-Forwarded-For entry when the edge trusts a proxy in front of it.</summary>

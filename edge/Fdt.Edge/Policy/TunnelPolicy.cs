@@ -6,107 +6,203 @@ using Fdt.Protocol.Control;
 namespace Fdt.Edge.Policy;
 
 /// <summary>
-/// A tunnel's traffic policy, compiled at bind time and evaluated at the edge before any byte
-/// reaches the agent: IP rules (HTTP requests and TCP/TLS connections), basic authentication and
-/// the request body limit (HTTP). Basic-auth passwords are kept only as salted SHA-256 hashes and
-/// compared in constant time.
+/// A tunnel's traffic policy, composed from its layers (team default, reserved-name policy, what
+/// the agent asked for) and evaluated at the edge before any byte reaches the agent. Composition
+/// is "every layer must pass": each layer's IP rules, rate limits and webhook checks apply; the
+/// smallest of each limit wins; header rules apply in layer order; basic-auth credentials of all
+/// layers are accepted. Passwords are kept only as salted hashes and compared in constant time.
+/// Instances are immutable; a policy change replaces the tunnel's instance.
 /// </summary>
 public sealed class TunnelPolicy
 {
     /// <summary>No rules.</summary>
-    public static TunnelPolicy None { get; } = new([], [], [], null);
+    public static TunnelPolicy None { get; } = new();
 
-    /// <summary>At most this many rules of each kind.</summary>
-    public const int MaxRules = 64;
+    private List<IPNetwork[]> _allowLists = [];
+    private List<IPNetwork> _deny = [];
+    private List<BasicCredential> _credentials = [];
 
-    private readonly IReadOnlyList<IPNetwork> _allow;
-    private readonly IReadOnlyList<IPNetwork> _deny;
-    private readonly IReadOnlyList<Credential> _credentials;
-
-    private TunnelPolicy(IReadOnlyList<IPNetwork> allow, IReadOnlyList<IPNetwork> deny, IReadOnlyList<Credential> credentials, long? maxRequestBodyBytes)
+    private TunnelPolicy()
     {
-        _allow = allow;
-        _deny = deny;
-        _credentials = credentials;
-        MaxRequestBodyBytes = maxRequestBodyBytes;
     }
 
-    public long? MaxRequestBodyBytes { get; }
+    /// <summary>Whether the policy has no rule at all (the hot path skips it).</summary>
+    public bool IsEmpty { get; private init; } = true;
+
+    /// <summary>Whether any layer restricts visitor addresses.</summary>
+    public bool HasAddressRules => _allowLists.Count > 0 || _deny.Count > 0;
 
     public bool RequiresAuthentication => _credentials.Count > 0;
 
-    /// <summary>Compiles a bind request's policy; false with a reason when a rule is malformed.</summary>
+    public long? MaxRequestBodyBytes { get; private init; }
+
+    public TimeSpan? RequestTimeout { get; private init; }
+
+    public int? MaxConcurrentRequests { get; private init; }
+
+    /// <summary>Rate limits, each with its own counters.</summary>
+    public IReadOnlyList<RateLimitRule> RateLimits { get; private init; } = [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> RequestHeadersAdd { get; private init; } = [];
+
+    public IReadOnlyList<string> RequestHeadersRemove { get; private init; } = [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> ResponseHeadersAdd { get; private init; } = [];
+
+    public IReadOnlyList<string> ResponseHeadersRemove { get; private init; } = [];
+
+    /// <summary>Whether any header rule applies (requests or responses).</summary>
+    public bool HasHeaderRules => RequestHeadersAdd.Count + RequestHeadersRemove.Count + ResponseHeadersAdd.Count + ResponseHeadersRemove.Count > 0;
+
+    /// <summary>Host header override from a policy layer ("rewrite": the local address); null keeps the bind's rule.</summary>
+    public string? HostHeader { get; private init; }
+
+    public IReadOnlyList<WebhookVerifier> Webhooks { get; private init; } = [];
+
+    /// <summary>Consecutive failures that open the circuit, and how long it stays open.</summary>
+    public (int Failures, TimeSpan OpenFor)? CircuitBreaker { get; private init; }
+
+    /// <summary>Compiles the policy an agent asks for at bind time; false with a reason when a rule is malformed.</summary>
     public static bool TryCreate(TunnelPolicyRequest? request, TunnelProtocol protocol, out TunnelPolicy policy, out string? error)
+        => TryCompose(request is null ? [] : [new PolicyLayer(PolicyLayer.Agent, request)], protocol, out policy, out error);
+
+    /// <summary>
+    /// Composes layers into one policy. A malformed layer fails the composition with a reason; a
+    /// layer from the agent with rules only http tunnels understand fails it for tcp/tls tunnels,
+    /// while such rules in control-plane layers (team defaults) are skipped for them.
+    /// </summary>
+    public static bool TryCompose(IReadOnlyList<PolicyLayer> layers, TunnelProtocol protocol, out TunnelPolicy policy, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(layers);
         policy = None;
         error = null;
-        if (request is null)
+        if (layers.Count == 0)
         {
             return true;
         }
 
-        if (Count(request.BasicAuth) > MaxRules || Count(request.CidrAllow) > MaxRules || Count(request.CidrDeny) > MaxRules)
-        {
-            error = $"A policy may hold at most {MaxRules} rules of each kind.";
-            return false;
-        }
-
-        if (protocol != TunnelProtocol.Http && (Count(request.BasicAuth) > 0 || request.MaxRequestBodyBytes is not null))
-        {
-            error = "Basic authentication and body limits apply to http tunnels only.";
-            return false;
-        }
-
-        if (request.MaxRequestBodyBytes is < 0)
-        {
-            error = "The request body limit cannot be negative.";
-            return false;
-        }
-
-        var allow = new List<IPNetwork>();
+        var http = protocol == TunnelProtocol.Http;
+        var allowLists = new List<IPNetwork[]>();
         var deny = new List<IPNetwork>();
-        foreach (var (rules, target) in new[] { (request.CidrAllow, allow), (request.CidrDeny, deny) })
-        {
-            foreach (var rule in rules ?? [])
-            {
-                if (!IPNetwork.TryParse(rule.Contains('/', StringComparison.Ordinal) ? rule : rule + (rule.Contains(':', StringComparison.Ordinal) ? "/128" : "/32"), out var network))
-                {
-                    error = $"'{rule}' is not an IP address or CIDR range (e.g. 203.0.113.0/24, 2001:db8::/32).";
-                    return false;
-                }
+        var credentials = new List<BasicCredential>();
+        var rates = new List<RateLimitRule>();
+        var requestAdd = new List<KeyValuePair<string, string>>();
+        var requestRemove = new List<string>();
+        var responseAdd = new List<KeyValuePair<string, string>>();
+        var responseRemove = new List<string>();
+        var webhooks = new List<WebhookVerifier>();
+        long? maxBody = null;
+        TimeSpan? timeout = null;
+        int? maxConcurrent = null;
+        string? hostHeader = null;
+        (int Failures, TimeSpan OpenFor)? breaker = null;
 
-                target.Add(network);
-            }
-        }
-
-        var credentials = new List<Credential>();
-        foreach (var pair in request.BasicAuth ?? [])
+        foreach (var layer in layers)
         {
-            var colon = pair.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || colon == pair.Length - 1 || pair.Length > 512 || pair.Any(char.IsControl))
+            var request = layer.Request;
+            if (request.Validate() is { } invalid)
             {
-                error = "Basic authentication needs user:password (a non-empty user without ':', a non-empty password, no control characters).";
+                error = invalid;
                 return false;
             }
 
-            credentials.Add(Credential.Create(pair[..colon], pair[(colon + 1)..]));
+            if (!http && request.HasHttpRules && layer.Source == PolicyLayer.Agent)
+            {
+                error = "Basic authentication, limits, header rules, webhook verification and circuit breakers apply to http tunnels only.";
+                return false;
+            }
+
+            if ((request.CidrAllow?.Count ?? 0) > 0)
+            {
+                allowLists.Add([.. request.CidrAllow!.Select(Network)]);
+            }
+
+            deny.AddRange((request.CidrDeny ?? []).Select(Network));
+            if (!http)
+            {
+                continue;
+            }
+
+            foreach (var pair in request.BasicAuth ?? [])
+            {
+                _ = PolicyRules.TrySplitCredential(pair, out var user, out var password);
+                credentials.Add(BasicCredential.Create(user, password));
+            }
+
+            maxBody = Min(maxBody, request.MaxRequestBodyBytes);
+            timeout = Min(timeout, request.RequestTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+            maxConcurrent = Min(maxConcurrent, request.MaxConcurrentRequests);
+            foreach (var (text, perVisitor) in new[] { (request.RateLimit, true), (request.TunnelRateLimit, false) })
+            {
+                if (PolicyRules.TryParseRate(text, out var rate))
+                {
+                    rates.Add(new RateLimitRule($"{layer.Source}/{(perVisitor ? "visitor" : "tunnel")}/{rate}", rate, perVisitor));
+                }
+            }
+
+            requestAdd.AddRange((request.RequestHeadersAdd ?? []).Select(Header));
+            requestRemove.AddRange(request.RequestHeadersRemove ?? []);
+            responseAdd.AddRange((request.ResponseHeadersAdd ?? []).Select(Header));
+            responseRemove.AddRange(request.ResponseHeadersRemove ?? []);
+            hostHeader = request.HostHeader ?? hostHeader;
+            if (request.VerifyWebhook is { } webhook)
+            {
+                webhooks.Add(WebhookVerifier.Create(webhook));
+            }
+
+            if (request.CircuitBreakerFailures is { } failures)
+            {
+                var openFor = TimeSpan.FromSeconds(request.CircuitBreakerSeconds ?? 10);
+                breaker = breaker is { } existing
+                    ? (Math.Min(existing.Failures, failures), existing.OpenFor > openFor ? existing.OpenFor : openFor)
+                    : (failures, openFor);
+            }
         }
 
-        policy = new TunnelPolicy(allow, deny, credentials, request.MaxRequestBodyBytes);
+        policy = new TunnelPolicy
+        {
+            _allowLists = allowLists,
+            _deny = deny,
+            _credentials = credentials,
+            MaxRequestBodyBytes = maxBody,
+            RequestTimeout = timeout,
+            MaxConcurrentRequests = maxConcurrent,
+            RateLimits = rates,
+            RequestHeadersAdd = requestAdd,
+            RequestHeadersRemove = requestRemove,
+            ResponseHeadersAdd = responseAdd,
+            ResponseHeadersRemove = responseRemove,
+            HostHeader = hostHeader,
+            Webhooks = webhooks,
+            CircuitBreaker = breaker,
+            IsEmpty = allowLists.Count + deny.Count + credentials.Count + rates.Count + requestAdd.Count + requestRemove.Count
+                + responseAdd.Count + responseRemove.Count + webhooks.Count == 0
+                && maxBody is null && timeout is null && maxConcurrent is null && hostHeader is null && breaker is null,
+        };
         return true;
+
+        // Validate() has accepted every rule, so parsing cannot fail here.
+        static IPNetwork Network(string rule)
+            => PolicyRules.TryParseNetwork(rule, out var network) ? network : throw new InvalidOperationException(rule);
+
+        static KeyValuePair<string, string> Header(string text)
+            => PolicyRules.TryParseHeader(text, out var name, out var value) ? new(name, value) : throw new InvalidOperationException(text);
     }
 
-    /// <summary>Whether the IP rules admit <paramref name="address"/>.</summary>
-    public bool Admits(IPAddress? address)
+    /// <summary>Whether the IP rules admit <paramref name="address"/>; the reason when they do not.</summary>
+    public bool Admits(IPAddress? address) => CheckAddress(address) is null;
+
+    /// <summary>Null when the IP rules admit <paramref name="address"/>, else "deny-list" or "not-allowed".</summary>
+    public string? CheckAddress(IPAddress? address)
     {
-        if (_allow.Count == 0 && _deny.Count == 0)
+        if (_allowLists.Count == 0 && _deny.Count == 0)
         {
-            return true;
+            return null;
         }
 
         if (address is null)
         {
-            return false;
+            return "unknown-address";
         }
 
         if (address.IsIPv4MappedToIPv6)
@@ -118,24 +214,25 @@ public sealed class TunnelPolicy
         {
             if (network.Contains(address))
             {
-                return false;
+                return "deny-list";
             }
         }
 
-        if (_allow.Count == 0)
+        foreach (var allow in _allowLists)
         {
-            return true;
-        }
-
-        foreach (var network in _allow)
-        {
-            if (network.Contains(address))
+            var allowed = false;
+            foreach (var network in allow)
             {
-                return true;
+                allowed |= network.Contains(address);
+            }
+
+            if (!allowed)
+            {
+                return "not-allowed";
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>Checks an <c>Authorization</c> header against the tunnel's credentials.</summary>
@@ -179,28 +276,65 @@ public sealed class TunnelPolicy
         return matched;
     }
 
-    private static int Count(IReadOnlyList<string>? rules) => rules?.Count ?? 0;
+    private static T? Min<T>(T? current, T? candidate)
+        where T : struct, IComparable<T>
+        => current is null ? candidate : candidate is null ? current : candidate.Value.CompareTo(current.Value) < 0 ? candidate : current;
+}
 
-    private sealed class Credential
+/// <summary>One layer of a tunnel's policy and where it came from.</summary>
+/// <param name="Source">"team", "name" (a reserved name's policy) or "agent".</param>
+public sealed record PolicyLayer(string Source, TunnelPolicyRequest Request)
+{
+    public const string Team = "team";
+    public const string Name = "name";
+    public const string Agent = "agent";
+}
+
+/// <summary>A rate limit: per visitor address or for the whole tunnel.</summary>
+/// <param name="Key">Identifies the limit's counters; the same rule keeps its counters across policy updates.</param>
+public sealed record RateLimitRule(string Key, RateSpec Rate, bool PerVisitor);
+
+/// <summary>
+/// A basic-auth credential kept as HMAC-SHA-256(salt, user "\n" password). Given a password of the
+/// form <c>$hmac-sha256$SALT$HASH</c> (base64, as the API stores credentials), the hash is used as is.
+/// </summary>
+internal sealed class BasicCredential
+{
+    private readonly byte[] _salt;
+    private readonly byte[] _hash;
+
+    private BasicCredential(byte[] salt, byte[] hash)
     {
-        private readonly byte[] _salt;
-        private readonly byte[] _hash;
+        _salt = salt;
+        _hash = hash;
+    }
 
-        private Credential(byte[] salt, byte[] hash)
+    public static BasicCredential Create(string user, string password)
+    {
+        if (password.StartsWith(PolicyRules.HashedPasswordPrefix, StringComparison.Ordinal)
+            && password[PolicyRules.HashedPasswordPrefix.Length..].Split('$') is [var salt, var hash]
+            && TryBase64(salt, out var saltBytes) && TryBase64(hash, out var hashBytes) && hashBytes.Length == 32)
         {
-            _salt = salt;
-            _hash = hash;
+            return new BasicCredential(saltBytes, hashBytes);
         }
 
-        public static Credential Create(string user, string password)
+        var fresh = RandomNumberGenerator.GetBytes(16);
+        return new BasicCredential(fresh, Hash(fresh, user, password));
+    }
+
+    public bool Matches(string user, string password) => CryptographicOperations.FixedTimeEquals(_hash, Hash(_salt, user, password));
+
+    private static byte[] Hash(byte[] salt, string user, string password) => PolicyRules.HashCredential(salt, user, password);
+
+    private static bool TryBase64(string text, out byte[] bytes)
+    {
+        bytes = new byte[(text.Length * 3 / 4) + 3];
+        if (Convert.TryFromBase64String(text, bytes, out var written))
         {
-            var salt = RandomNumberGenerator.GetBytes(16);
-            return new Credential(salt, Hash(salt, user, password));
+            bytes = bytes[..written];
+            return true;
         }
 
-        public bool Matches(string user, string password) => CryptographicOperations.FixedTimeEquals(_hash, Hash(_salt, user, password));
-
-        private static byte[] Hash(byte[] salt, string user, string password)
-            => HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(user + "\n" + password));
+        return false;
     }
 }

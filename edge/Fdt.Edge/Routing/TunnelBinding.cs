@@ -11,9 +11,13 @@ public sealed class TunnelBinding
     private long _requests;
     private long _bytesIn;
     private long _bytesOut;
+    private long _denials;
+    private TunnelPolicy _policy = TunnelPolicy.None;
 
-    internal TunnelBinding(string id, string name, TunnelProtocol protocol, AgentSession session, IReadOnlyList<string> urls, BindMessage request, DateTimeOffset createdAt)
+    internal TunnelBinding(string id, string name, TunnelProtocol protocol, AgentSession session, IReadOnlyList<string> urls, BindMessage request, DateTimeOffset createdAt, TimeProvider? time = null)
     {
+        RequestedPolicy = request.Policy;
+        Traffic = new TunnelTraffic(time ?? TimeProvider.System);
         Id = id;
         Name = name;
         Protocol = protocol;
@@ -57,8 +61,24 @@ public sealed class TunnelBinding
 
     public DateTimeOffset CreatedAt { get; }
 
-    /// <summary>The traffic policy the edge enforces for this tunnel.</summary>
-    public TunnelPolicy Policy { get; init; } = TunnelPolicy.None;
+    /// <summary>
+    /// The traffic policy the edge enforces for this tunnel, composed from the control plane's
+    /// layers and <see cref="RequestedPolicy"/>; replaced as a whole when a layer changes.
+    /// </summary>
+    public TunnelPolicy Policy
+    {
+        get => Volatile.Read(ref _policy);
+        internal set => Volatile.Write(ref _policy, value);
+    }
+
+    /// <summary>The policy the agent asked for at bind time.</summary>
+    public TunnelPolicyRequest? RequestedPolicy { get; }
+
+    /// <summary>Rate-limit, concurrency and circuit-breaker state of the tunnel's policy.</summary>
+    public TunnelTraffic Traffic { get; }
+
+    /// <summary>Requests and connections its policy denied so far.</summary>
+    public long Denials => Interlocked.Read(ref _denials);
 
     /// <summary>The tunnel's https:// URL, when it has one.</summary>
     public string? HttpsUrl { get; }
@@ -91,6 +111,17 @@ public sealed class TunnelBinding
     internal byte[] HttpStreamHeader { get; }
 
     internal void CountRequest() => Interlocked.Increment(ref _requests);
+
+    internal void CountDenial() => Interlocked.Increment(ref _denials);
+
+    /// <summary>The Host header for the local service under a policy's host rule ("rewrite": the local address).</summary>
+    internal string? HostFor(TunnelPolicy policy) => policy.HostHeader switch
+    {
+        null => UpstreamHost,
+        "rewrite" => LocalAuthority(LocalAddress),
+        "preserve" => null,
+        var value => value,
+    };
 
     internal void CountTraffic(long bytesIn, long bytesOut)
     {

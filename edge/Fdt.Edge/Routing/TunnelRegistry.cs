@@ -33,10 +33,13 @@ public sealed partial class TunnelRegistry
     private readonly ConcurrentDictionary<string, DateTimeOffset>.AlternateLookup<ReadOnlySpan<char>> _leasedSpan;
 
     private readonly INameReservationPolicy _reservations;
+    private readonly ITunnelPolicySource _policies;
     private readonly ITunnelObserver[] _observers;
 
-    public TunnelRegistry(IOptions<EdgeOptions> options, ILeaseStore store, TimeProvider time, ILogger<TunnelRegistry> logger, INameReservationPolicy? reservations = null, IEnumerable<ITunnelObserver>? observers = null)
+    public TunnelRegistry(IOptions<EdgeOptions> options, ILeaseStore store, TimeProvider time, ILogger<TunnelRegistry> logger, INameReservationPolicy? reservations = null, IEnumerable<ITunnelObserver>? observers = null, ITunnelPolicySource? policies = null)
     {
+        _policies = policies ?? new NoTunnelPolicies();
+        _policies.Changed += (_, _) => RefreshPolicies();
         _options = options.Value;
         _store = store;
         _reservations = reservations ?? new NoNameReservations();
@@ -88,7 +91,48 @@ public sealed partial class TunnelRegistry
     public static string HashResumeKey(string? resumeKey)
         => string.IsNullOrEmpty(resumeKey) ? string.Empty : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(resumeKey)));
 
-    internal BindOutcome TryBind(AgentSession session, BindMessage request, Func<string, IReadOnlyList<string>> urlsFor, TunnelPolicy? policy = null)
+    /// <summary>Recomposes every live tunnel's policy from the current layers (after a change through the API).</summary>
+    public void RefreshPolicies()
+    {
+        var changed = 0;
+        foreach (var binding in _byId.Values)
+        {
+            binding.Policy = ComposePolicy(binding.Session.Identity.OwnerId, binding.Name, binding.Protocol, binding.RequestedPolicy);
+            changed++;
+        }
+
+        Log.PoliciesRefreshed(_logger, changed);
+    }
+
+    /// <summary>
+    /// The control plane's layers for the owner and name, then the agent's request. A stored layer
+    /// that does not compile (it was validated when set, so only a newer edge's rule could) is
+    /// skipped with a warning rather than leaving the tunnel without policy.
+    /// </summary>
+    private TunnelPolicy ComposePolicy(string ownerId, string name, TunnelProtocol protocol, TunnelPolicyRequest? requested)
+    {
+        var layers = new List<PolicyLayer>();
+        foreach (var layer in _policies.GetLayers(ownerId, name))
+        {
+            if (TunnelPolicy.TryCompose([layer], protocol, out _, out var error))
+            {
+                layers.Add(layer);
+            }
+            else
+            {
+                Log.PolicyLayerSkipped(_logger, layer.Source, name, error!);
+            }
+        }
+
+        if (requested is not null)
+        {
+            layers.Add(new PolicyLayer(PolicyLayer.Agent, requested));
+        }
+
+        return TunnelPolicy.TryCompose(layers, protocol, out var policy, out _) ? policy : TunnelPolicy.None;
+    }
+
+    internal BindOutcome TryBind(AgentSession session, BindMessage request, Func<string, IReadOnlyList<string>> urlsFor)
     {
         string name;
         var tcp = request.Protocol == TunnelProtocol.Tcp;
@@ -157,7 +201,11 @@ public sealed partial class TunnelRegistry
                 }
             }
 
-            binding = new TunnelBinding("t" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), name, request.Protocol, session, urlsFor(name), request, now) { Policy = policy ?? TunnelPolicy.None };
+            // The policy is in place before the binding is published: no request sees the tunnel without it.
+            binding = new TunnelBinding("t" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), name, request.Protocol, session, urlsFor(name), request, now, _time)
+            {
+                Policy = ComposePolicy(session.Identity.OwnerId, name, request.Protocol, request.Policy),
+            };
             _names[name] = new NameEntry(name, session.Identity.OwnerId, session.ResumeKeyHash) { Active = binding };
             _leased.TryRemove(name, out _);
             _byName[name] = binding;
@@ -322,5 +370,11 @@ public sealed partial class TunnelRegistry
     {
         [LoggerMessage(EventIds.LeasesRestored, LogLevel.Information, "Restored {Count} name leases from the previous run")]
         public static partial void LeasesRestored(ILogger logger, int count);
+
+        [LoggerMessage(EventIds.PoliciesRefreshed, LogLevel.Debug, "Traffic policy recomposed for {Count} live tunnels")]
+        public static partial void PoliciesRefreshed(ILogger logger, int count);
+
+        [LoggerMessage(EventIds.PolicyLayerSkipped, LogLevel.Warning, "The {Source} policy layer for {Name} does not compile and is skipped: {Error}")]
+        public static partial void PolicyLayerSkipped(ILogger logger, string source, string name, string error);
     }
 }

@@ -252,7 +252,6 @@ public sealed partial class AgentConnectionHandler
     {
         ControlError? error = null;
         TunnelBinding? binding = null;
-        TunnelPolicy? policy = null;
         var limit = Math.Min(_options.MaxTunnelsPerSession, session.Identity.MaxTunnels ?? int.MaxValue);
         if (bind.Protocol is not (TunnelProtocol.Http or TunnelProtocol.Tcp) && !(bind.Protocol == TunnelProtocol.Tls && HttpsPort() is not null))
         {
@@ -266,7 +265,7 @@ public sealed partial class AgentConnectionHandler
         {
             error = new ControlError(ErrorCodes.InvalidBindRequest, "This server has no HTTPS listener, so it cannot serve the tunnel over HTTPS.");
         }
-        else if (!TunnelPolicy.TryCreate(bind.Policy, bind.Protocol, out policy, out var policyError))
+        else if (!TunnelPolicy.TryCreate(bind.Policy, bind.Protocol, out _, out var policyError))
         {
             error = new ControlError(ErrorCodes.InvalidBindRequest, "Invalid traffic policy: " + policyError);
         }
@@ -276,7 +275,7 @@ public sealed partial class AgentConnectionHandler
         }
         else
         {
-            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(bind, name, session.LocalPort), policy);
+            var outcome = _tunnels.TryBind(session, bind, name => BuildUrls(bind, name, session.LocalPort));
             binding = outcome.Binding;
             error = outcome.Error;
             if (binding is not null && bind.Protocol == TunnelProtocol.Tcp

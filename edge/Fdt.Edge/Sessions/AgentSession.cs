@@ -15,6 +15,9 @@ public sealed class AgentSession
 {
     private readonly Lock _lock = new();
     private readonly List<TunnelBinding> _bindings = [];
+    private long _denialWindow;
+    private int _denialsInWindow;
+    private int _denialsSuppressed;
 
     internal AgentSession(string id, AgentIdentity identity, HelloMessage hello, IPAddress? remoteAddress, MuxSession mux, ControlChannel control, DateTimeOffset connectedAt)
     {
@@ -114,6 +117,49 @@ public sealed class AgentSession
             var all = new List<TunnelBinding>(_bindings);
             _bindings.Clear();
             return all;
+        }
+    }
+
+    /// <summary>
+    /// Tells the agent a request was denied, without waiting. At most
+    /// <see cref="MaxDenialReportsPerSecond"/> go out per second; the rest are counted in the next report.
+    /// </summary>
+    internal void ReportDenial(RequestDeniedMessage message)
+    {
+        var second = Environment.TickCount64 / 1000;
+        int suppressed;
+        lock (_lock)
+        {
+            if (second != _denialWindow)
+            {
+                (_denialWindow, _denialsInWindow) = (second, 0);
+            }
+
+            if (++_denialsInWindow > MaxDenialReportsPerSecond)
+            {
+                _denialsSuppressed++;
+                return;
+            }
+
+            suppressed = _denialsSuppressed;
+            _denialsSuppressed = 0;
+        }
+
+        _ = SendQuietlyAsync(suppressed == 0 ? message : message with { Suppressed = suppressed });
+    }
+
+    /// <summary>Denial reports an agent gets per second at most.</summary>
+    internal const int MaxDenialReportsPerSecond = 10;
+
+    private async Task SendQuietlyAsync(ControlMessage message)
+    {
+        try
+        {
+            await Control.SendAsync(message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or MuxException or ControlProtocolException)
+        {
+            // The session is ending; the report has nobody to go to.
         }
     }
 }

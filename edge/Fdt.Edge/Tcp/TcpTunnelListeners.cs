@@ -122,9 +122,11 @@ public sealed partial class TcpTunnelListeners : ITunnelObserver, IAsyncDisposab
                     return;
                 }
 
-                if (!binding.Policy.Admits((visitor.RemoteEndPoint as IPEndPoint)?.Address))
+                var address = (visitor.RemoteEndPoint as IPEndPoint)?.Address;
+                if (binding.Policy.CheckAddress(address) is { } denied)
                 {
                     Log.AddressDenied(owner._logger, binding.Name, visitor.RemoteEndPoint?.ToString());
+                    Fdt.Edge.Policy.PolicyDenials.Record(binding, 0, Fdt.Protocol.ErrorCodes.AddressDenied, "ip", denied, null, null, address);
                     visitor.Close(0);
                     continue;
                 }

@@ -110,9 +110,11 @@ internal sealed partial class TlsPassthrough
             return;
         }
 
-        if (!binding.Policy.Admits((connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address))
+        var visitor = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address;
+        if (binding.Policy.CheckAddress(visitor) is { } denied)
         {
             Log.AddressDenied(_logger, binding.Name, connection.RemoteEndPoint?.ToString());
+            Fdt.Edge.Policy.PolicyDenials.Record(binding, 0, Fdt.Protocol.ErrorCodes.AddressDenied, "ip", denied, null, null, visitor);
             connection.Abort();
             return;
         }

@@ -20,7 +20,40 @@ public sealed class ControlChannelTests
         new UnbindMessage { TunnelId = "t1", Error = new ControlError(ErrorCodes.TunnelStopped, "stopped by an operator") },
         new NoticeMessage { Level = "warning", Code = "X", Message = "hello" },
         new DrainMessage { Reason = "restart", ReconnectAfterMilliseconds = 500 },
+        new RequestDeniedMessage { TunnelId = "t1", Method = "GET", Path = "/x?y=1", Status = 429, Code = ErrorCodes.RateLimited, Rule = "rate-limit", Reason = "visitor", RemoteAddress = "2001:db8::1", Suppressed = 3 },
+        new BindMessage
+        {
+            RequestId = 9,
+            Protocol = TunnelProtocol.Http,
+            Policy = new TunnelPolicyRequest
+            {
+                BasicAuth = ["a:b"], CidrAllow = ["10.0.0.0/8"], RateLimit = "100/m", TunnelRateLimit = "1000/h", RequestTimeoutSeconds = 30, MaxConcurrentRequests = 10,
+                RequestHeadersAdd = ["X-A: 1"], RequestHeadersRemove = ["Cookie"], ResponseHeadersAdd = ["X-B: 2"], ResponseHeadersRemove = ["Server"], HostHeader = "rewrite",
+                VerifyWebhook = new WebhookVerificationRequest { Provider = "stripe", Secret = "whsec_1", ToleranceSeconds = 60 }, CircuitBreakerFailures = 5, CircuitBreakerSeconds = 10,
+            },
+        },
     };
+
+    [Fact]
+    public void EveryMessageKind_IsKnownToTheDecoder()
+    {
+        var kinds = typeof(ControlMessage).GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonDerivedTypeAttribute), false)
+            .Cast<System.Text.Json.Serialization.JsonDerivedTypeAttribute>().ToList();
+
+        Assert.NotEmpty(kinds);
+        foreach (var kind in kinds)
+        {
+            // Without its required properties a known kind fails to read; an unknown one is skipped.
+            try
+            {
+                var decoded = ControlChannel.Decode(Encoding.UTF8.GetBytes("{\"type\":\"" + kind.TypeDiscriminator + "\"}"));
+                Assert.IsNotType<UnknownControlMessage>(decoded, exactMatch: true);
+            }
+            catch (ControlProtocolException)
+            {
+            }
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Messages))]

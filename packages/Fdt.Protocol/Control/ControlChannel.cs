@@ -63,7 +63,7 @@ public sealed class ControlChannel : IAsyncDisposable
         }
     }
 
-    private static readonly HashSet<string> KnownTypes = ["hello", "helloResult", "bind", "bindResult", "unbind", "notice", "drain"];
+    private static readonly HashSet<string> KnownTypes = ["hello", "helloResult", "bind", "bindResult", "unbind", "notice", "drain", "requestDenied"];
 
     private static string ReadType(ReadOnlySpan<byte> json)
     {

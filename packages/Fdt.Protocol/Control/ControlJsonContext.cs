@@ -8,4 +8,5 @@ namespace Fdt.Protocol.Control;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowOutOfOrderMetadataProperties = true)]
 [JsonSerializable(typeof(ControlMessage))]
+[JsonSerializable(typeof(TunnelPolicyRequest))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext;

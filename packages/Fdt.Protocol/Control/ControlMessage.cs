@@ -14,6 +14,7 @@ namespace Fdt.Protocol.Control;
 [JsonDerivedType(typeof(UnbindMessage), "unbind")]
 [JsonDerivedType(typeof(NoticeMessage), "notice")]
 [JsonDerivedType(typeof(DrainMessage), "drain")]
+[JsonDerivedType(typeof(RequestDeniedMessage), "requestDenied")]
 public abstract record ControlMessage;
 
 /// <summary>Agent → edge, first message: who the agent is and how it authenticates.</summary>
@@ -94,22 +95,6 @@ public sealed record BindMessage : ControlMessage
     public TunnelPolicyRequest? Policy { get; init; }
 }
 
-/// <summary>The traffic policy an agent asks for at bind time (see docs/policy.md).</summary>
-public sealed record TunnelPolicyRequest
-{
-    /// <summary>http tunnels: credentials visitors must present, each "user:password".</summary>
-    public IReadOnlyList<string>? BasicAuth { get; init; }
-
-    /// <summary>Visitor addresses allowed (CIDR, IPv4 or IPv6); when set, all others are denied.</summary>
-    public IReadOnlyList<string>? CidrAllow { get; init; }
-
-    /// <summary>Visitor addresses denied (CIDR), checked before the allow list.</summary>
-    public IReadOnlyList<string>? CidrDeny { get; init; }
-
-    /// <summary>http tunnels: the largest request body accepted, in bytes.</summary>
-    public long? MaxRequestBodyBytes { get; init; }
-}
-
 /// <summary>Edge → agent: the answer to bind.</summary>
 public sealed record BindResultMessage : ControlMessage
 {
@@ -169,4 +154,39 @@ public sealed record DrainMessage : ControlMessage
 
     /// <summary>Suggested delay before reconnecting.</summary>
     public int ReconnectAfterMilliseconds { get; init; }
+}
+
+/// <summary>
+/// Edge → agent: the edge's traffic policy turned a visitor's request (or connection) away before
+/// it reached the agent. Sent so the agent's request log shows denials; the edge sends at most a
+/// few per second per session and counts the rest in <see cref="Suppressed"/> of the next one.
+/// </summary>
+public sealed record RequestDeniedMessage : ControlMessage
+{
+    /// <summary>The tunnel the request was for.</summary>
+    public required string TunnelId { get; init; }
+
+    /// <summary>HTTP method, or null for a TCP/TLS connection.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>Path and query (cut to 512 characters), or null for a connection.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The status the visitor got (0 for a reset connection).</summary>
+    public required int Status { get; init; }
+
+    /// <summary>The stable error code (ERR_FDT_11xx).</summary>
+    public required string Code { get; init; }
+
+    /// <summary>The rule that denied it: "ip", "basic-auth", "body-size", "rate-limit", "concurrency", "timeout", "webhook" or "circuit-breaker".</summary>
+    public required string Rule { get; init; }
+
+    /// <summary>Why, within the rule (e.g. "visitor" or "tunnel" for a rate limit).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The visitor's address.</summary>
+    public string? RemoteAddress { get; init; }
+
+    /// <summary>Denials not reported individually since the previous message (rate of reports is capped).</summary>
+    public int Suppressed { get; init; }
 }

@@ -16,6 +16,9 @@ public interface IControlPlaneEvents
     /// <summary>Reserved names changed.</summary>
     ValueTask ReservationsChangedAsync(CancellationToken cancellationToken);
 
+    /// <summary>A team or reserved-name traffic policy changed: live tunnels recompose theirs.</summary>
+    ValueTask PoliciesChangedAsync(CancellationToken cancellationToken);
+
     /// <summary>Uploaded certificates changed: the HTTPS listener reloads them.</summary>
     ValueTask CertificatesChangedAsync(CancellationToken cancellationToken);
 }

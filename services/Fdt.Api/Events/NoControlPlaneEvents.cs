@@ -9,5 +9,7 @@ internal sealed class NoControlPlaneEvents : IControlPlaneEvents
 
     public ValueTask ReservationsChangedAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    public ValueTask PoliciesChangedAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public ValueTask CertificatesChangedAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

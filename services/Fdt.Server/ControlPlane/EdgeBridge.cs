@@ -6,6 +6,7 @@ using Fdt.Api.Tunnels;
 using Fdt.Data;
 using Fdt.Data.Model;
 using Fdt.Edge;
+using Fdt.Edge.Policy;
 using Fdt.Edge.Routing;
 using Fdt.Edge.Sessions;
 using Fdt.Protocol;
@@ -22,7 +23,7 @@ namespace Fdt.Server.ControlPlane;
 /// and applies what the API asks: stopped tunnels and revoked authtokens. The API wakes it at
 /// once when both run in one process; otherwise it finds the same facts by polling every second.
 /// </summary>
-internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPolicy, IControlPlaneEvents, IHostedService, IDisposable
+internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPolicy, ITunnelPolicySource, IControlPlaneEvents, IHostedService, IDisposable
 {
     private readonly IDbContextFactory<FdtDbContext> _factory;
     private readonly IServiceProvider _services;
@@ -35,6 +36,9 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     private readonly ConcurrentDictionary<string, TunnelBinding> _live = new(StringComparer.Ordinal);
     private volatile Dictionary<string, string> _reservations = new(StringComparer.OrdinalIgnoreCase);
     private volatile HashSet<string> _revoked = new(StringComparer.Ordinal);
+    private volatile PolicySnapshot _policies = PolicySnapshot.Empty;
+    private (DateTime? LastUpdate, int Count) _policyVersion = (null, -1);
+    private bool _policiesChanged;
     private Task _writer = Task.CompletedTask;
     private Lazy<Task>? _stopping;
     private int _disposed;
@@ -68,6 +72,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
             await db.SaveChangesAsync(cancellationToken);
             await LoadReservationsAsync(db, cancellationToken);
             await LoadRevocationsAsync(db, cancellationToken);
+            await LoadPoliciesAsync(db, force: true, cancellationToken);
         }
 
         _writer = WriteLoopAsync();
@@ -171,6 +176,29 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     /// </summary>
     public bool IsRevoked(string credentialId) => _revoked.Contains(credentialId);
 
+    // ---- ITunnelPolicySource -----------------------------------------------------------------
+
+    public event EventHandler? Changed;
+
+    public IReadOnlyList<PolicyLayer> GetLayers(string ownerId, string name)
+    {
+        var snapshot = _policies;
+        if (!Guid.TryParse(ownerId, out var teamId))
+        {
+            return [];
+        }
+
+        var team = snapshot.Teams.GetValueOrDefault(teamId);
+        var reserved = snapshot.Names.TryGetValue(name, out var entry) && entry.TeamId == teamId ? entry.Policy : null;
+        return (team, reserved) switch
+        {
+            (null, null) => [],
+            (not null, null) => [new PolicyLayer(PolicyLayer.Team, team)],
+            (null, not null) => [new PolicyLayer(PolicyLayer.Name, reserved)],
+            _ => [new PolicyLayer(PolicyLayer.Team, team!), new PolicyLayer(PolicyLayer.Name, reserved!)],
+        };
+    }
+
     // ---- IControlPlaneEvents: wake the poller -------------------------------------------------
 
     public ValueTask TunnelStopRequestedAsync(string tunnelId, CancellationToken cancellationToken) => Wake();
@@ -180,6 +208,12 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     public ValueTask ReservationsChangedAsync(CancellationToken cancellationToken)
     {
         Volatile.Write(ref _reservationsChanged, true);
+        return Wake();
+    }
+
+    public ValueTask PoliciesChangedAsync(CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _policiesChanged, true);
         return Wake();
     }
 
@@ -244,6 +278,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
                 await ApplyStopsAsync(db, _stop.Token);
                 await LoadRevocationsAsync(db, _stop.Token);
                 await ApplyRevocationsAsync(_stop.Token);
+                await LoadPoliciesAsync(db, Interlocked.Exchange(ref _policiesChanged, false), _stop.Token);
                 if (_time.GetTimestamp() >= nextReservations || Interlocked.Exchange(ref _reservationsChanged, false))
                 {
                     await LoadReservationsAsync(db, _stop.Token);
@@ -311,6 +346,62 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
         _reservations = reservations.ToDictionary(r => r.Name, r => r.TeamId.ToString("D"), StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Reloads team and reserved-name policies when they changed: every poll compares the newest
+    /// update time and the row count (cheap), so other nodes' changes arrive within a poll interval.
+    /// </summary>
+    private async Task LoadPoliciesAsync(FdtDbContext db, bool force, CancellationToken cancellationToken)
+    {
+        var version = (await db.TrafficPolicies.MaxAsync(p => (DateTime?)p.UpdatedAt, cancellationToken), await db.TrafficPolicies.CountAsync(cancellationToken));
+        if (!force && version == _policyVersion)
+        {
+            return;
+        }
+
+        var rows = await (from p in db.TrafficPolicies
+                          join r in db.ReservedNames on p.ReservedNameId equals r.Id into names
+                          from r in names.DefaultIfEmpty()
+                          select new { p.TeamId, p.ReservedNameId, p.Document, Name = r == null ? null : r.Name }).ToListAsync(cancellationToken);
+        var teams = new Dictionary<Guid, TunnelPolicyRequest>();
+        var byName = new Dictionary<string, (Guid TeamId, TunnelPolicyRequest Policy)>(StringComparer.OrdinalIgnoreCase);
+        var protector = _services.GetService<Fdt.Api.Security.CertificateKeyProtector>();
+        foreach (var row in rows)
+        {
+            TunnelPolicyRequest policy;
+            try
+            {
+                policy = TunnelPolicyRequest.FromJson(row.Document);
+                if (policy.VerifyWebhook is { Secret: { } secret } webhook)
+                {
+                    policy = policy with { VerifyWebhook = webhook with { Secret = protector is null ? null : Fdt.Api.Policies.PoliciesEndpoints.UnprotectSecret(protector, secret, row.TeamId) } };
+                }
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                Log.PolicyUnreadable(_logger, row.TeamId, ex.Message);
+                continue;
+            }
+
+            if (row.ReservedNameId is null)
+            {
+                teams[row.TeamId] = policy;
+            }
+            else if (row.Name is not null)
+            {
+                byName[row.Name] = (row.TeamId, policy);
+            }
+        }
+
+        _policies = new PolicySnapshot(teams, byName);
+        _policyVersion = version;
+        Changed?.Invoke(this, EventArgs.Empty);
+    }
+
+    private sealed record PolicySnapshot(IReadOnlyDictionary<Guid, TunnelPolicyRequest> Teams, IReadOnlyDictionary<string, (Guid TeamId, TunnelPolicyRequest Policy)> Names)
+    {
+        public static PolicySnapshot Empty { get; } = new(new Dictionary<Guid, TunnelPolicyRequest>(), new Dictionary<string, (Guid, TunnelPolicyRequest)>());
+    }
+
     private async Task HeartbeatAsync(FdtDbContext db, CancellationToken cancellationToken)
     {
         var now = Now;
@@ -333,5 +424,8 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     {
         [LoggerMessage(1, LogLevel.Warning, "Control-plane bridge: {Activity} failed")]
         public static partial void DatabaseFailed(ILogger logger, string activity, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Warning, "A traffic policy of team {TeamId} cannot be read and is skipped: {Message}")]
+        public static partial void PolicyUnreadable(ILogger logger, Guid teamId, string message);
     }
 }

@@ -120,6 +120,7 @@ internal static class ServerHost
                 builder.Services.AddSingleton<IAgentAuthenticator, AgentTokenAuthenticator>();
                 builder.Services.AddSingleton<EdgeBridge>();
                 builder.Services.AddSingleton<INameReservationPolicy>(sp => sp.GetRequiredService<EdgeBridge>());
+                builder.Services.AddSingleton<Fdt.Edge.Policy.ITunnelPolicySource>(sp => sp.GetRequiredService<EdgeBridge>());
                 builder.Services.AddSingleton<IControlPlaneEvents>(sp => sp.GetRequiredService<EdgeBridge>());
                 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITunnelObserver, EdgeBridge>(sp => sp.GetRequiredService<EdgeBridge>()));
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<EdgeBridge>());

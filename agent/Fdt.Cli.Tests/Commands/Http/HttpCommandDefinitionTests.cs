@@ -2,6 +2,7 @@ using System.CommandLine;
 using Fdt.Agent;
 using Fdt.Cli.Commands;
 using Fdt.Cli.Commands.Http;
+using Fdt.Protocol.Control;
 
 namespace Fdt.Cli.Tests.Commands.Http;
 
@@ -191,6 +192,37 @@ public sealed class HttpCommandDefinitionTests : IDisposable
         Assert.Equal(["10.1.0.0/16"], input.Policy.CidrDeny);
         Assert.Equal(1048576, input.Policy.MaxRequestBodyBytes);
         Assert.Null(ParseValid("http", "3000").Policy);
+    }
+
+    [Fact]
+    public void Parse_LimitHeaderWebhookAndBreakerOptions_BecomeThePolicy()
+    {
+        var input = ParseValid(
+            "http", "3000", "--rate-limit", "100/m", "--tunnel-rate-limit", "1000/h", "--request-timeout", "1500ms", "--max-concurrent-requests", "20",
+            "--request-header-add", "X-Team: platform", "--request-header-remove", "Cookie,X-Debug", "--response-header-add", "X-Frame-Options: DENY",
+            "--response-header-remove", "Server", "--verify-webhook", "stripe", "--verify-webhook-secret", "whsec_1", "--circuit-breaker", "5", "--circuit-breaker-open", "30s");
+        var policy = input.Policy!;
+
+        Assert.Equal(("100/m", "1000/h", 1.5, 20), (policy.RateLimit, policy.TunnelRateLimit, policy.RequestTimeoutSeconds, policy.MaxConcurrentRequests));
+        Assert.Equal(["X-Team: platform"], policy.RequestHeadersAdd);
+        Assert.Equal(["Cookie", "X-Debug"], policy.RequestHeadersRemove);
+        Assert.Equal(["X-Frame-Options: DENY"], policy.ResponseHeadersAdd);
+        Assert.Equal(["Server"], policy.ResponseHeadersRemove);
+        Assert.Equal(new WebhookVerificationRequest { Provider = "stripe", Secret = "whsec_1" }, policy.VerifyWebhook);
+        Assert.Equal((5, 30.0), (policy.CircuitBreakerFailures, policy.CircuitBreakerSeconds));
+    }
+
+    [Theory]
+    [InlineData("--rate-limit", "100/week")]
+    [InlineData("--request-timeout", "soon")]
+    [InlineData("--request-header-add", "no colon")]
+    [InlineData("--request-header-remove", "Host")]
+    [InlineData("--verify-webhook", "paypal")]
+    [InlineData("--verify-webhook", "github")]
+    [InlineData("--max-concurrent-requests", "0")]
+    public void Parse_MalformedPolicyOption_IsAUsageError(string option, string value)
+    {
+        Assert.NotEmpty(_root.Parse(["http", "3000", option, value]).Errors);
     }
 
     [Theory]

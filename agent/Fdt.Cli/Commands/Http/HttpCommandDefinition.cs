@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Fdt.Agent;
 using Fdt.Cli.Output;
+using Fdt.Protocol.Control;
 
 namespace Fdt.Cli.Commands.Http;
 
@@ -38,6 +39,43 @@ internal sealed class HttpCommandDefinition : Command
         Add(CidrAllow);
         Add(CidrDeny);
         Add(MaxRequestBody);
+        Add(RateLimit);
+        Add(TunnelRateLimit);
+        Add(RequestTimeout);
+        Add(MaxConcurrentRequests);
+        Add(RequestHeaderAdd);
+        Add(RequestHeaderRemove);
+        Add(ResponseHeaderAdd);
+        Add(ResponseHeaderRemove);
+        VerifyWebhook.AcceptOnlyFromAmong([.. PolicyRules.WebhookProviders]);
+        Add(VerifyWebhook);
+        Add(VerifyWebhookSecret);
+        Add(CircuitBreaker);
+        Add(CircuitBreakerOpen);
+        Validators.Add(result =>
+        {
+            if ((result.GetValue(VerifyWebhook) is null) != (result.GetValue(VerifyWebhookSecret) is null))
+            {
+                result.AddError("--verify-webhook and --verify-webhook-secret go together.");
+                return;
+            }
+
+            TunnelPolicyRequest? policy;
+            try
+            {
+                policy = BuildPolicy(result.GetResult);
+            }
+            catch (InvalidOperationException)
+            {
+                // An option's value did not parse; it has reported its own error.
+                return;
+            }
+
+            if (policy?.Validate() is { } error)
+            {
+                result.AddError(error);
+            }
+        });
         Add(Log);
         Add(Insecure);
         Add(Transport);
@@ -92,6 +130,80 @@ internal sealed class HttpCommandDefinition : Command
         HelpName = "BYTES",
     };
 
+    public Option<string> RateLimit { get; } = new("--rate-limit")
+    {
+        Description = "Requests each visitor address may send, e.g. 100/m (per s, m or h); more are answered 429 with Retry-After.",
+        HelpName = "COUNT/UNIT",
+    };
+
+    public Option<string> TunnelRateLimit { get; } = new("--tunnel-rate-limit")
+    {
+        Description = "Requests the whole tunnel accepts, e.g. 1000/m; more are answered 429 with Retry-After.",
+        HelpName = "COUNT/UNIT",
+    };
+
+    public Option<double?> RequestTimeout { get; } = new("--request-timeout")
+    {
+        Description = "Answer 504 when the local service has not responded within this time, e.g. 30s.",
+        HelpName = "DURATION",
+        CustomParser = CommonOptions.ParseSeconds,
+    };
+
+    public Option<int?> MaxConcurrentRequests { get; } = new("--max-concurrent-requests")
+    {
+        Description = "Requests forwarded at once; more are answered 503.",
+        HelpName = "N",
+    };
+
+    public Option<string[]> RequestHeaderAdd { get; } = new("--request-header-add")
+    {
+        Description = "Set a header on every request to the local service, replacing the visitor's (\"Name: value\"; repeat).",
+        HelpName = "HEADER",
+    };
+
+    public Option<string[]> RequestHeaderRemove { get; } = new("--request-header-remove")
+    {
+        Description = "Remove a header from requests before they reach the local service (repeat or comma-separate).",
+        HelpName = "NAME",
+    };
+
+    public Option<string[]> ResponseHeaderAdd { get; } = new("--response-header-add")
+    {
+        Description = "Set a header on every response to visitors (\"Name: value\"; repeat).",
+        HelpName = "HEADER",
+    };
+
+    public Option<string[]> ResponseHeaderRemove { get; } = new("--response-header-remove")
+    {
+        Description = "Remove a header from responses before they reach visitors (repeat or comma-separate).",
+        HelpName = "NAME",
+    };
+
+    public Option<string> VerifyWebhook { get; } = new("--verify-webhook")
+    {
+        Description = "Check each request's webhook signature the provider's way and refuse forgeries (403) before they reach you.",
+        HelpName = "github|stripe|slack",
+    };
+
+    public Option<string> VerifyWebhookSecret { get; } = new("--verify-webhook-secret")
+    {
+        Description = "The provider's webhook signing secret, for --verify-webhook.",
+        HelpName = "SECRET",
+    };
+
+    public Option<int?> CircuitBreaker { get; } = new("--circuit-breaker")
+    {
+        Description = "After this many consecutive failures of the local service (5xx, unreachable, timeouts), answer 503 for a while.",
+        HelpName = "FAILURES",
+    };
+
+    public Option<double?> CircuitBreakerOpen { get; } = new("--circuit-breaker-open")
+    {
+        Description = "How long the circuit breaker answers 503 before trying the service again [default: 10s].",
+        HelpName = "DURATION",
+        CustomParser = CommonOptions.ParseSeconds,
+    };
+
     public Option<string> Log { get; } = CommonOptions.Log();
 
     public Option<bool> Insecure { get; } = CommonOptions.Insecure();
@@ -110,11 +222,36 @@ internal sealed class HttpCommandDefinition : Command
             HostHeader = parseResult.GetValue(HostHeader),
             Scheme = parseResult.GetValue(Scheme),
             RedirectHttps = parseResult.GetValue(RedirectHttps),
-            Policy = CommonOptions.Policy(parseResult.GetValue(BasicAuth), parseResult.GetValue(CidrAllow), parseResult.GetValue(CidrDeny), parseResult.GetValue(MaxRequestBody)),
+            Policy = BuildPolicy(parseResult.GetResult),
             Log = parseResult.GetValue(Log),
             Insecure = parseResult.GetValue(Insecure),
             Transport = parseResult.GetValue(Transport),
         };
+    }
+
+    /// <summary>The traffic policy of the options given (null when none); <paramref name="find"/> finds an option's result.</summary>
+    private TunnelPolicyRequest? BuildPolicy(Func<Option, OptionResult?> find)
+    {
+        T? Value<T>(Option<T> option) => find(option) is { } result ? result.GetValueOrDefault<T>() : default;
+        var secret = Value(VerifyWebhookSecret);
+        return CommonOptions.NullIfEmpty(new TunnelPolicyRequest
+        {
+            BasicAuth = Value(BasicAuth) is { Length: > 0 } basicAuth ? basicAuth : null,
+            CidrAllow = CommonOptions.List(Value(CidrAllow)),
+            CidrDeny = CommonOptions.List(Value(CidrDeny)),
+            MaxRequestBodyBytes = Value(MaxRequestBody),
+            RateLimit = Value(RateLimit),
+            TunnelRateLimit = Value(TunnelRateLimit),
+            RequestTimeoutSeconds = Value(RequestTimeout),
+            MaxConcurrentRequests = Value(MaxConcurrentRequests),
+            RequestHeadersAdd = Value(RequestHeaderAdd) is { Length: > 0 } requestAdd ? requestAdd : null,
+            RequestHeadersRemove = CommonOptions.List(Value(RequestHeaderRemove)),
+            ResponseHeadersAdd = Value(ResponseHeaderAdd) is { Length: > 0 } responseAdd ? responseAdd : null,
+            ResponseHeadersRemove = CommonOptions.List(Value(ResponseHeaderRemove)),
+            VerifyWebhook = Value(VerifyWebhook) is { } provider ? new WebhookVerificationRequest { Provider = provider.ToLowerInvariant(), Secret = secret } : null,
+            CircuitBreakerFailures = Value(CircuitBreaker),
+            CircuitBreakerSeconds = Value(CircuitBreakerOpen),
+        });
     }
 
     private static LocalTarget? ParseTarget(ArgumentResult result)

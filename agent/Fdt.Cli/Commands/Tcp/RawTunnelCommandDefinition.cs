@@ -54,7 +54,7 @@ internal abstract class RawTunnelCommandDefinition : Command
             Log = parseResult.GetValue(Log),
             Insecure = parseResult.GetValue(Insecure),
             Transport = parseResult.GetValue(Transport),
-            Policy = CommonOptions.Policy(null, parseResult.GetValue(CidrAllow), parseResult.GetValue(CidrDeny), null),
+            Policy = CommonOptions.NullIfEmpty(new TunnelPolicyRequest { CidrAllow = CommonOptions.List(parseResult.GetValue(CidrAllow)), CidrDeny = CommonOptions.List(parseResult.GetValue(CidrDeny)) }),
         };
     }
 

@@ -64,6 +64,14 @@ internal sealed class TuiState(string version)
                     }
 
                     break;
+                case RequestDeniedEvent e:
+                    _requests.Enqueue(new RequestRow(e.Time, e.Method ?? "CONNECT", e.Path ?? e.TunnelName, e.Status, "denied: " + EventText.Rule(e.Rule, e.Reason), TimeSpan.Zero));
+                    while (_requests.Count > MaxRequests)
+                    {
+                        _requests.Dequeue();
+                    }
+
+                    break;
                 case LocalServiceErrorEvent e:
                     SetMessage($"cannot reach {e.Target}: {e.Reason}", warning: true);
                     break;
