@@ -3,15 +3,19 @@
 #   - small responses: wrk -t2 -c50 (requests/s, p50, p99) on a 2 KB file served by nginx
 #   - bulk: a 100 MiB download with curl (MB/s)
 # and prints the tunnel/direct ratios. Medians of RUNS runs (default 3).
-# Usage: scripts/bench.sh [--runs N] [--duration 10s] [--connections 50]
+# With --inspector it compares two tunnels of one server running all roles instead: one captured
+# by the team inspector (the default) and one with capture off (policy inspect: false).
+# Usage: scripts/bench.sh [--runs N] [--duration 10s] [--connections 50] [--inspector]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=3
 duration=10s
 connections=50
+inspector=false
 while (($#)); do
   case "$1" in
+    --inspector) inspector=true; shift ;;
     --runs) runs=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
@@ -87,21 +91,51 @@ CONF
 
 echo "== server and agent"
 server_port=$(free_port)
-token=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-dotnet "$server_dll" --roles edge --listen 127.0.0.1 --http-port "$server_port" --https-port none --tcp-ports none --data-dir "$work/data" --dev-authtoken "$token" > "$work/server.log" 2>&1 &
+if [[ $inspector == false ]]; then
+  token=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  dotnet "$server_dll" --roles edge --listen 127.0.0.1 --http-port "$server_port" --https-port none --tcp-ports none --data-dir "$work/data" --dev-authtoken "$token" > "$work/server.log" 2>&1 &
+else
+  dotnet "$server_dll" --roles all --listen 127.0.0.1 --http-port "$server_port" --https-port none --tcp-ports none --data-dir "$work/data" > "$work/server.log" 2>&1 &
+fi
 server_pid=$!
 pids+=($server_pid)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$server_port/" >/dev/null && break; sleep 0.1; done
-FDT_CONFIG="$work/agent-config.json" dotnet "$agent_dll" http "127.0.0.1:$origin_port" --server "http://127.0.0.1:$server_port" --authtoken "$token" --subdomain bench --log none > "$work/agent.log" 2>&1 &
-agent_pid=$!
-pids+=($agent_pid)
-tunnel_host="bench.localhost:$server_port"
-for _ in $(seq 100); do
-  [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $tunnel_host" "http://127.0.0.1:$server_port/2kb.bin") == 200 ]] && break
-  sleep 0.1
-done
-status=$(curl -s -o /dev/null -w "%{http_code}" -H "Host: $tunnel_host" "http://127.0.0.1:$server_port/2kb.bin")
-[[ $status == 200 ]] || { echo "tunnel did not come up (HTTP $status)"; cat "$work/agent.log" "$work/server.log" "$work/nginx/error.log"; exit 1; }
+
+start_agent() { # name -> starts an agent for NAME.localhost
+  FDT_CONFIG="$work/agent-$1.json" dotnet "$agent_dll" http "127.0.0.1:$origin_port" --server "http://127.0.0.1:$server_port" --authtoken "$token" --subdomain "$1" --log none > "$work/agent-$1.log" 2>&1 &
+  agent_pid=$!
+  pids+=($agent_pid)
+}
+
+wait_tunnel() { # host
+  for _ in $(seq 100); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Host: $1" "http://127.0.0.1:$server_port/2kb.bin") == 200 ]] && return 0
+    sleep 0.1
+  done
+  echo "tunnel $1 did not come up"; cat "$work"/agent-*.log "$work/server.log" "$work/nginx/error.log"; exit 1
+}
+
+if [[ $inspector == false ]]; then
+  start_agent bench
+  tunnel_host="bench.localhost:$server_port"
+  wait_tunnel "$tunnel_host"
+else
+  # A team, an authtoken, and the reserved name "plain" whose policy turns capture off.
+  api="http://127.0.0.1:$server_port/v1"
+  json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+  access=$(curl -sf -X POST "$api/setup" -H 'Content-Type: application/json' -d '{"email":"bench@example.com","displayName":"Bench","password":"bench-password-123"}' | json "['accessToken']")
+  auth=(-H "Authorization: Bearer $access" -H 'Content-Type: application/json')
+  team=$(curl -sf "$api/teams" "${auth[@]}" | json "[0]['id']")
+  token=$(curl -sf -X POST "$api/teams/$team/authtokens" "${auth[@]}" -d '{"description":"bench"}' | json "['token']")
+  reservation=$(curl -sf -X POST "$api/teams/$team/reserved-names" "${auth[@]}" -d '{"name":"plain"}' | json "['id']")
+  curl -sf -X PUT "$api/teams/$team/reserved-names/$reservation/policy" "${auth[@]}" -d '{"inspect":false}' >/dev/null
+  start_agent inspected
+  captured_pid=$agent_pid
+  start_agent plain
+  wait_tunnel "inspected.localhost:$server_port"
+  wait_tunnel "plain.localhost:$server_port"
+  agent_pid=$captured_pid
+fi
 
 # wrk prints latency in us/ms/s; normalise to ms.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'; }
@@ -129,6 +163,11 @@ run_download() { # url host -> MB/s
 # virtual machines drift by 10-20%) affects both sides alike.
 direct_url="http://127.0.0.1:$origin_port"; direct_host="127.0.0.1:$origin_port"
 tunnel_url="http://127.0.0.1:$server_port"
+baseline=direct; measured=tunnel; baseline_name="direct (nginx)"; measured_name="FDT tunnel"
+if [[ $inspector == true ]]; then
+  direct_url=$tunnel_url; direct_host="plain.localhost:$server_port"; tunnel_host="inspected.localhost:$server_port"
+  baseline_name="tunnel, capture off"; measured_name="tunnel, inspector capturing"
+fi
 echo "== warm-up (lets tiered JIT settle)"
 wrk -t2 -c"$connections" -d10s -H "Host: $direct_host" "$direct_url/2kb.bin" >/dev/null
 wrk -t2 -c"$connections" -d10s -H "Host: $tunnel_host" "$tunnel_url/2kb.bin" >/dev/null
@@ -170,8 +209,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f%%", 100 * a / b }'; }
 echo
 echo "| path | req/s | p50 ms | p99 ms | MB/s (100 MiB) |"
 echo "|---|---|---|---|---|"
-echo "| direct (nginx) | ${results[direct.rps]} | ${results[direct.p50]} | ${results[direct.p99]} | ${results[direct.mbs]} |"
-echo "| FDT tunnel | ${results[tunnel.rps]} | ${results[tunnel.p50]} | ${results[tunnel.p99]} | ${results[tunnel.mbs]} |"
-echo "| tunnel / direct | $(ratio "${results[tunnel.rps]}" "${results[direct.rps]}") | | | $(ratio "${results[tunnel.mbs]}" "${results[direct.mbs]}") |"
+echo "| $baseline_name | ${results[direct.rps]} | ${results[direct.p50]} | ${results[direct.p99]} | ${results[direct.mbs]} |"
+echo "| $measured_name | ${results[tunnel.rps]} | ${results[tunnel.p50]} | ${results[tunnel.p99]} | ${results[tunnel.mbs]} |"
+echo "| ${measured} / ${baseline} | $(ratio "${results[tunnel.rps]}" "${results[direct.rps]}") | | | $(ratio "${results[tunnel.mbs]}" "${results[direct.mbs]}") |"
 echo
 echo "machine: $(nproc) cores, $(uname -r), dotnet $(dotnet --version), $(date -u +%Y-%m-%dT%H:%MZ)"

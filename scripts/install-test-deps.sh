@@ -20,19 +20,33 @@ for package in "${packages[@]}"; do
   fi
 done
 
+as_root=()
+if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null; then
+  as_root=(sudo)
+fi
+
 if ((${#missing[@]} > 0)); then
   echo "Installing: ${missing[*]}"
-  as_root=()
-  if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null; then
-      as_root=(sudo)
-    else
-      echo "ERROR: need root (or sudo) to install: ${missing[*]}" >&2
-      exit 1
-    fi
+  if [[ $(id -u) -ne 0 && ${#as_root[@]} -eq 0 ]]; then
+    echo "ERROR: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
   fi
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Node.js test tools (s3rver, the S3-compatible server the inspector's S3 store is tested against),
+# pinned by scripts/test-tools/package-lock.json. Debian's nodejs/npm only when none is on PATH.
+if ! command -v npm >/dev/null; then
+  echo "Installing: nodejs npm"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
+tools="$(dirname "$0")/test-tools"
+if [[ ! -x "$tools/node_modules/.bin/s3rver" || "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]]; then
+  echo "Installing test tools (npm ci in scripts/test-tools)"
+  npm ci --prefix "$tools" --no-audit --no-fund --loglevel=error
 fi
 
 if ! command -v dotnet >/dev/null; then

@@ -106,6 +106,9 @@ public sealed record EdgeOptions
     [System.ComponentModel.DataAnnotations.Range(1, 256L * 1024 * 1024)]
     public long WebhookMaxBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>Headers whose values the inspector never stores (shown as "[redacted]").</summary>
+    public IReadOnlyList<string> RedactedHeaders { get; init; } = ["Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"];
+
     /// <summary>Suggested delay, sent to agents when the edge drains, before they reconnect.</summary>
     public TimeSpan DrainReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 

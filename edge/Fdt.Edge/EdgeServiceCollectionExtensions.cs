@@ -41,6 +41,7 @@ public static class EdgeServiceCollectionExtensions
         services.TryAddSingleton(sp => new HostNameRouter(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.BaseDomain));
         services.TryAddSingleton<INameReservationPolicy, NoNameReservations>();
         services.TryAddSingleton<ITunnelPolicySource, NoTunnelPolicies>();
+        services.TryAddSingleton<Inspection.ICaptureSink, Inspection.NoCapture>();
         services.TryAddSingleton<TcpTunnelListeners>();
         services.TryAddSingleton<TlsPassthrough>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITunnelObserver, TcpTunnelListeners>(sp => sp.GetRequiredService<TcpTunnelListeners>()));

@@ -159,6 +159,41 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inspector_CapturesTrafficThroughTheTunnel_AndReplaysItEdited()
+    {
+        await using var agent = AgentProcess.Start(_server.Url, _origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), await CreateAuthtokenAsync(_teamId), "--subdomain", "hooks");
+        var echo = new Uri(new Uri(await agent.WaitForUrlAsync()), "/echo?source=stripe");
+        using var visitor = _server.CreateVisitor();
+        using (var sent = await visitor.PostAsync(echo, new StringContent("""{"event":"invoice.paid"}""", System.Text.Encoding.UTF8, "application/json"), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        }
+
+        JsonElement listed = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            listed = await _api.GetFromJsonAsync<JsonElement>($"/v1/requests?tunnel=hooks", Cancel);
+            return listed.GetProperty("items").GetArrayLength() == 1;
+        }, "the exchange was not captured", Reaction, Cancel);
+        var id = listed.GetProperty("items")[0].GetProperty("id").GetGuid();
+        var detail = await _api.GetFromJsonAsync<JsonElement>($"/v1/requests/{id}", Cancel);
+        Assert.Equal("/echo?source=stripe", detail.GetProperty("target").GetString());
+        Assert.Equal("json", detail.GetProperty("requestBody").GetProperty("kind").GetString());
+        Assert.Contains("invoice.paid", detail.GetProperty("responseBody").GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        using var replay = await _api.PostAsJsonAsync($"/v1/requests/{id}/replay", new { body = """{"event":"invoice.payment_failed"}""" }, Cancel);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        var replayed = await replay.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+        Assert.Equal(200, replayed.GetProperty("status").GetInt32());
+        var replayDetail = await _api.GetFromJsonAsync<JsonElement>($"/v1/requests/{replayed.GetProperty("id").GetGuid()}", Cancel);
+        Assert.Equal(id, replayDetail.GetProperty("replayOfId").GetGuid());
+        Assert.Contains("invoice.payment_failed", replayDetail.GetProperty("responseBody").GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        using var har = JsonDocument.Parse(await _api.GetStringAsync($"/v1/requests/{id}/har", Cancel));
+        Assert.Equal("POST", har.RootElement.GetProperty("log").GetProperty("entries")[0].GetProperty("request").GetProperty("method").GetString());
+    }
+
+    [Fact]
     public async Task ReservedTcpAddress_IsRefusedToOtherTeamsAndGrantedToItsOwn()
     {
         // A port of the server's default TCP range that nothing on this machine holds.

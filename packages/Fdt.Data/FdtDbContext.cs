@@ -36,6 +36,8 @@ public sealed class FdtDbContext(DbContextOptions<FdtDbContext> options) : DbCon
 
     public DbSet<TrafficPolicy> TrafficPolicies => Set<TrafficPolicy>();
 
+    public DbSet<CapturedRequest> CapturedRequests => Set<CapturedRequest>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FdtDbContext).Assembly);

@@ -3,6 +3,7 @@ using Fdt.Api.Auth;
 using Fdt.Api.Authtokens;
 using Fdt.Api.Certificates;
 using Fdt.Api.Device;
+using Fdt.Api.Inspection;
 using Fdt.Api.Invitations;
 using Fdt.Api.Policies;
 using Fdt.Api.ReservedNames;
@@ -34,6 +35,7 @@ public static class ApiEndpointRouteBuilderExtensions
         v1.MapReservedNamesApi();
         v1.MapCertificatesApi();
         v1.MapPoliciesApi();
+        v1.MapRequestsApi();
         endpoints.MapActivatePage();
         endpoints.MapSetupPage();
         return v1;

@@ -48,6 +48,7 @@ public static class ApiServiceCollectionExtensions
         services.AddOpenApi("v1");
 
         services.TryAddSingleton<Events.IControlPlaneEvents, Events.NoControlPlaneEvents>();
+        Inspection.InspectionServiceCollectionExtensions.AddFdtInspectionStore(services);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AuthtokenAuthenticationHandler>(AuthtokenAuthenticationHandler.SchemeName, null);

@@ -15,10 +15,13 @@ internal sealed class RequestBodyContent : HttpContent
     private readonly CancellationToken _aborted;
     private readonly CancellationTokenSource _responseTimeout;
     private readonly TimeSpan _timeout;
+    private readonly Inspection.CaptureBuffer? _capture;
 
     /// <param name="responseTimeout">Armed with <paramref name="timeout"/> once the whole body is sent: the local service's time to answer starts then, so slow uploads are not cut short.</param>
-    public RequestBodyContent(PipeReader body, long? length, CancellationTokenSource responseTimeout, TimeSpan timeout, CancellationToken aborted)
+    /// <param name="capture">Receives a copy of the body as it passes (the inspector), or null.</param>
+    public RequestBodyContent(PipeReader body, long? length, CancellationTokenSource responseTimeout, TimeSpan timeout, CancellationToken aborted, Inspection.CaptureBuffer? capture = null)
     {
+        _capture = capture;
         _body = body;
         _length = length;
         _aborted = aborted;
@@ -53,6 +56,7 @@ internal sealed class RequestBodyContent : HttpContent
             var buffer = result.Buffer;
             foreach (var segment in buffer)
             {
+                _capture?.Append(segment.Span);
                 await stream.WriteAsync(segment, linked.Token);
             }
 

@@ -18,7 +18,8 @@ internal static class ResponseBodyCopier
 
     // CA2012: each pending read is awaited exactly once.
 #pragma warning disable CA2012
-    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, PipeWriter destination, StrongBox<long> copied, CancellationToken cancellationToken)
+    /// <param name="capture">Receives a copy of the body as it passes (the inspector), or null.</param>
+    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, PipeWriter destination, StrongBox<long> copied, CancellationToken cancellationToken, Inspection.CaptureBuffer? capture = null)
     {
         // Nothing is flushed yet, not even the response headers: the first wait sends them.
         var unflushed = -1;
@@ -39,10 +40,12 @@ internal static class ResponseBodyCopier
             }
 
             int read;
+            Memory<byte> memory;
             try
             {
                 await ready.ConfigureAwait(false);
-                read = await source.ReadAsync(destination.GetMemory(ReadSize), cancellationToken).ConfigureAwait(false);
+                memory = destination.GetMemory(ReadSize);
+                read = await source.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -56,6 +59,7 @@ internal static class ResponseBodyCopier
                     : (CopyResult.Completed, null);
             }
 
+            capture?.Append(memory.Span[..read]);
             destination.Advance(read);
             copied.Value += read;
             unflushed = Math.Max(unflushed, 0) + read;

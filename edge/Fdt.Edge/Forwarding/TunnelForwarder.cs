@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Fdt.Edge.Errors;
+using Fdt.Edge.Inspection;
 using Fdt.Edge.Policy;
 using Fdt.Edge.Routing;
 using Fdt.Protocol.Mux;
@@ -32,8 +33,15 @@ public sealed partial class TunnelForwarder : IDisposable
     private readonly EdgeOptions _options;
     private readonly ILogger<TunnelForwarder> _logger;
 
-    public TunnelForwarder(TunnelRegistry tunnels, IOptions<EdgeOptions> options, ILogger<TunnelForwarder> logger)
+    private readonly ICaptureSink _capture;
+    private readonly HashSet<string> _redacted;
+    private readonly TimeProvider _time;
+
+    public TunnelForwarder(TunnelRegistry tunnels, IOptions<EdgeOptions> options, ILogger<TunnelForwarder> logger, ICaptureSink? capture = null, TimeProvider? time = null)
     {
+        _capture = capture ?? new NoCapture();
+        _time = time ?? TimeProvider.System;
+        _redacted = new HashSet<string>(options.Value.RedactedHeaders, StringComparer.OrdinalIgnoreCase);
         _tunnels = tunnels;
         _options = options.Value;
         _logger = logger;
@@ -63,11 +71,181 @@ public sealed partial class TunnelForwarder : IDisposable
     /// For a circuit breaker: true when the local service answered (below 500), false when it
     /// failed (5xx, unreachable, timed out, invalid), null when neither (the visitor left, bad request).
     /// </returns>
-    public async Task<bool?> ForwardAsync(HttpContext context, TunnelBinding binding, TunnelPolicy? policy = null)
+    public Task<bool?> ForwardAsync(HttpContext context, TunnelBinding binding, TunnelPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(binding);
         policy ??= TunnelPolicy.None;
+        return _capture.Enabled && policy.Inspect
+            ? ForwardCapturedAsync(context, binding, policy)
+            : ForwardCoreAsync(context, binding, policy, null);
+    }
+
+    /// <summary>Forwards while the inspector copies the exchange; the capture is handed off without waiting.</summary>
+    private async Task<bool?> ForwardCapturedAsync(HttpContext context, TunnelBinding binding, TunnelPolicy policy)
+    {
+        var request = context.Request;
+        var capture = new ExchangeCapture
+        {
+            Id = Guid.CreateVersion7(),
+            TunnelId = binding.Id,
+            TunnelName = binding.Name,
+            OwnerId = binding.Session.Identity.OwnerId,
+            Method = request.Method,
+            Target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : request.Path.ToUriComponent() + request.QueryString.ToUriComponent(),
+            Host = request.Host.Value ?? string.Empty,
+            Scheme = request.Scheme,
+            ClientAddress = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress,
+            ReceivedAt = _time.GetUtcNow(),
+            RequestHeaders = Redact(request.Headers),
+            RequestBody = new CaptureBuffer(_capture.BodyLimit),
+            ResponseBody = new CaptureBuffer(_capture.BodyLimit),
+        };
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await ForwardCoreAsync(context, binding, policy, capture, started);
+        }
+        finally
+        {
+            var response = context.Response;
+            capture.Status = response.StatusCode;
+            capture.ResponseHeaders = Redact(response.Headers);
+            capture.ErrorCode = response.Headers[ErrorPageWriter.ErrorCodeHeader] is { Count: > 0 } code ? code.ToString() : null;
+            capture.Duration = Stopwatch.GetElapsedTime(started);
+            _capture.Submit(capture);
+        }
+    }
+
+    /// <summary>
+    /// Sends a captured request again to the tunnel's agent (the inspector's replay), as the
+    /// tunnel's owner: the traffic policy's header rules apply, its admission rules do not. The
+    /// replayed exchange is captured too, linked to <paramref name="replayOf"/>.
+    /// </summary>
+    /// <param name="captureId">The replay's capture id (callers that wait for it to be stored choose it).</param>
+    public async Task<ReplayResult> ReplayAsync(TunnelBinding binding, ReplayRequest replay, Guid replayOf, Guid captureId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(replay);
+        var policy = binding.Policy;
+        var limit = Math.Max(_capture.BodyLimit, 64 * 1024);
+        var capture = new ExchangeCapture
+        {
+            Id = captureId,
+            TunnelId = binding.Id,
+            TunnelName = binding.Name,
+            OwnerId = binding.Session.Identity.OwnerId,
+            Method = replay.Method,
+            Target = replay.Target,
+            Host = replay.Host,
+            Scheme = "http",
+            ReceivedAt = _time.GetUtcNow(),
+            RequestHeaders = [.. replay.Headers.Select(h => new KeyValuePair<string, string>(h.Key, _redacted.Contains(h.Key) ? "[redacted]" : h.Value))],
+            RequestBody = new CaptureBuffer(limit),
+            ResponseBody = new CaptureBuffer(limit),
+            ReplayOf = replayOf,
+        };
+        capture.RequestBody.Append(replay.Body ?? []);
+        binding.CountRequest();
+        var started = Stopwatch.GetTimestamp();
+        using var message = new HttpRequestMessage(new HttpMethod(replay.Method), new Uri(binding.UpstreamBase + replay.Target, in RawUri))
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        if (replay.Body is { Length: > 0 } || HttpMethods.IsPost(replay.Method) || HttpMethods.IsPut(replay.Method) || HttpMethods.IsPatch(replay.Method))
+        {
+            message.Content = new ByteArrayContent(replay.Body ?? []);
+        }
+
+        foreach (var (name, value) in replay.Headers)
+        {
+            if (HttpHeaderRules.IsHopByHop(name) || HttpHeaderRules.IsReplacedOnRequest(name) || name.StartsWith(':')
+                || string.Equals(name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        message.Headers.Host = binding.HostFor(policy) ?? replay.Host;
+        foreach (var name in policy.RequestHeadersRemove)
+        {
+            message.Headers.Remove(name);
+        }
+
+        foreach (var (name, value) in policy.RequestHeadersAdd)
+        {
+            message.Headers.Remove(name);
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(policy.RequestTimeout is { } t && t < _options.UpstreamResponseTimeout ? t : _options.UpstreamResponseTimeout);
+        try
+        {
+            using var response = await _invoker.SendAsync(message, timeout.Token);
+            capture.FirstByte = Stopwatch.GetElapsedTime(started);
+            capture.Status = (int)response.StatusCode;
+            var headers = new List<KeyValuePair<string, string>>();
+            foreach (var header in response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated))
+            {
+                foreach (var value in header.Value)
+                {
+                    headers.Add(new(header.Key, _redacted.Contains(header.Key) ? "[redacted]" : value));
+                }
+            }
+
+            capture.ResponseHeaders = headers;
+
+            // Read what the inspector keeps (and one byte more, to know it was cut); a streaming
+            // response is not followed further.
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var buffer = new byte[16 * 1024];
+            int read;
+            while (capture.ResponseBody.Length <= limit && (read = await body.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                capture.ResponseBody.Append(buffer.AsSpan(0, read));
+            }
+        }
+        catch (Exception ex) when (capture.Status == 0 && !cancellationToken.IsCancellationRequested)
+        {
+            var error = Classify(ex, binding);
+            (capture.Status, capture.ErrorCode) = (error.Status, error.Code);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or HttpRequestException && capture.Status != 0)
+        {
+            // The body broke off after the status: what arrived is kept.
+        }
+        finally
+        {
+            capture.Duration = Stopwatch.GetElapsedTime(started);
+            _capture.Submit(capture);
+        }
+
+        return new ReplayResult(capture.Id, capture.Status, capture.ErrorCode);
+    }
+
+    private List<KeyValuePair<string, string>> Redact(IHeaderDictionary headers)
+    {
+        var list = new List<KeyValuePair<string, string>>(headers.Count);
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                list.Add(new(name, _redacted.Contains(name) ? "[redacted]" : value ?? string.Empty));
+            }
+        }
+
+        return list;
+    }
+
+    private async Task<bool?> ForwardCoreAsync(HttpContext context, TunnelBinding binding, TunnelPolicy policy, ExchangeCapture? capture, long started = 0)
+    {
         binding.CountRequest();
         var aborted = context.RequestAborted;
         var upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
@@ -76,7 +254,7 @@ public sealed partial class TunnelForwarder : IDisposable
         // The policy's request timeout runs from now to the response headers, body upload included.
         using var deadline = policy.RequestTimeout is { } requestTimeout ? new CancellationTokenSource(requestTimeout) : null;
         using var timeout = deadline is null ? CancellationTokenSource.CreateLinkedTokenSource(aborted) : CancellationTokenSource.CreateLinkedTokenSource(aborted, deadline.Token);
-        var (message, content) = CreateRequest(context, binding, policy, isUpgrade, timeout);
+        var (message, content) = CreateRequest(context, binding, policy, isUpgrade, timeout, capture?.RequestBody);
         using var disposeMessage = message;
         if (content is null)
         {
@@ -97,8 +275,25 @@ public sealed partial class TunnelForwarder : IDisposable
         {
             timeout.CancelAfter(Timeout.Infinite);
             deadline?.CancelAfter(Timeout.Infinite);
+            if (capture is not null)
+            {
+                capture.FirstByte = Stopwatch.GetElapsedTime(started);
+                if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+                {
+                    capture.Kind = "sse";
+                    capture.ResponseBody.CountEvents = true;
+                }
+            }
+
             if (isUpgrade && response.StatusCode == HttpStatusCode.SwitchingProtocols)
             {
+                if (capture is not null)
+                {
+                    // Upgraded connections (WebSocket) are recorded as their handshake.
+                    capture.Kind = "websocket";
+                    capture.Status = StatusCodes.Status101SwitchingProtocols;
+                }
+
                 await UpgradeAsync(context, upgradeFeature!, response, binding);
                 return true;
             }
@@ -126,7 +321,7 @@ public sealed partial class TunnelForwarder : IDisposable
             }
 
             var copied = new StrongBox<long>();
-            var (result, error) = await ResponseBodyCopier.CopyAsync(upstream, visitor.BodyWriter, copied, aborted);
+            var (result, error) = await ResponseBodyCopier.CopyAsync(upstream, visitor.BodyWriter, copied, aborted, capture?.ResponseBody);
             binding.CountTraffic(content?.BytesSent ?? 0, copied.Value);
             if (result == CopyResult.SourceError)
             {
@@ -160,7 +355,7 @@ public sealed partial class TunnelForwarder : IDisposable
         }
     }
 
-    private (HttpRequestMessage Message, RequestBodyContent? Content) CreateRequest(HttpContext context, TunnelBinding binding, TunnelPolicy policy, bool isUpgrade, CancellationTokenSource timeout)
+    private (HttpRequestMessage Message, RequestBodyContent? Content) CreateRequest(HttpContext context, TunnelBinding binding, TunnelPolicy policy, bool isUpgrade, CancellationTokenSource timeout, CaptureBuffer? requestCapture)
     {
         var request = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -177,7 +372,7 @@ public sealed partial class TunnelForwarder : IDisposable
         var bodyDetection = context.Features.Get<IHttpRequestBodyDetectionFeature>();
         if (!isUpgrade && (bodyDetection?.CanHaveBody ?? request.ContentLength > 0))
         {
-            content = new RequestBodyContent(request.BodyReader, request.ContentLength, timeout, _options.UpstreamResponseTimeout, context.RequestAborted);
+            content = new RequestBodyContent(request.BodyReader, request.ContentLength, timeout, _options.UpstreamResponseTimeout, context.RequestAborted, requestCapture);
             message.Content = content;
         }
 

@@ -59,6 +59,9 @@ public sealed class TunnelPolicy
 
     public IReadOnlyList<WebhookVerifier> Webhooks { get; private init; } = [];
 
+    /// <summary>Whether exchanges are captured for the inspector (false when any layer says so).</summary>
+    public bool Inspect { get; private init; } = true;
+
     /// <summary>Consecutive failures that open the circuit, and how long it stays open.</summary>
     public (int Failures, TimeSpan OpenFor)? CircuitBreaker { get; private init; }
 
@@ -96,6 +99,7 @@ public sealed class TunnelPolicy
         int? maxConcurrent = null;
         string? hostHeader = null;
         (int Failures, TimeSpan OpenFor)? breaker = null;
+        var inspect = true;
 
         foreach (var layer in layers)
         {
@@ -145,6 +149,7 @@ public sealed class TunnelPolicy
             responseAdd.AddRange((request.ResponseHeadersAdd ?? []).Select(Header));
             responseRemove.AddRange(request.ResponseHeadersRemove ?? []);
             hostHeader = request.HostHeader ?? hostHeader;
+            inspect &= request.Inspect ?? true;
             if (request.VerifyWebhook is { } webhook)
             {
                 webhooks.Add(WebhookVerifier.Create(webhook));
@@ -175,6 +180,7 @@ public sealed class TunnelPolicy
             HostHeader = hostHeader,
             Webhooks = webhooks,
             CircuitBreaker = breaker,
+            Inspect = inspect,
             IsEmpty = allowLists.Count + deny.Count + credentials.Count + rates.Count + requestAdd.Count + requestRemove.Count
                 + responseAdd.Count + responseRemove.Count + webhooks.Count == 0
                 && maxBody is null && timeout is null && maxConcurrent is null && hostHeader is null && breaker is null,

@@ -11,5 +11,6 @@ internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
         builder.ToTable("teams");
         builder.HasKey(t => t.Id);
         builder.Property(t => t.Name).HasMaxLength(200).IsRequired();
+        builder.Property(t => t.InspectionRetentionDays).HasDefaultValue(3);
     }
 }

@@ -9,5 +9,8 @@ public sealed class Team
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>How long the inspector keeps the team's captured exchanges.</summary>
+    public int InspectionRetentionDays { get; set; } = 3;
+
     public List<Membership> Memberships { get; set; } = [];
 }

@@ -61,6 +61,9 @@ public sealed record TunnelPolicyRequest
     /// <summary>How long the circuit stays open, in seconds (default 10).</summary>
     public double? CircuitBreakerSeconds { get; init; }
 
+    /// <summary>http tunnels: false keeps the exchanges out of the inspector (default: captured).</summary>
+    public bool? Inspect { get; init; }
+
     /// <summary>Whether the policy holds any rule only http tunnels understand.</summary>
     public bool HasHttpRules =>
         (BasicAuth?.Count ?? 0) > 0 || MaxRequestBodyBytes is not null || RateLimit is not null || TunnelRateLimit is not null

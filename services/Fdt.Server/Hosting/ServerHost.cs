@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using Fdt.Api;
 using Fdt.Api.Events;
+using Fdt.Api.Inspection;
 using Fdt.Api.Security;
 using Fdt.Data;
 using Fdt.Edge;
@@ -11,6 +12,7 @@ using Fdt.Edge.Routing;
 using Fdt.Protocol.Transport;
 using Fdt.Server.Certificates;
 using Fdt.Server.ControlPlane;
+using Fdt.Server.Inspection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -18,6 +20,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace Fdt.Server.Hosting;
 
@@ -111,6 +114,24 @@ internal static class ServerHost
             builder.AddFdtApi();
         }
 
+        if (settings.Roles.HasFlag(ServerRole.Workers))
+        {
+            if (!settings.Roles.HasFlag(ServerRole.Api))
+            {
+                builder.AddFdtData();
+                builder.Services.AddFdtInspectionStore();
+            }
+
+            var retentionInterval = builder.Configuration.GetValue("Inspection:RetentionInterval", TimeSpan.FromHours(1));
+            builder.Services.AddQuartz(quartz =>
+            {
+                quartz.AddJob<CaptureRetentionJob>(job => job.WithIdentity(CaptureRetentionJob.Key));
+                quartz.AddTrigger(trigger => trigger.ForJob(CaptureRetentionJob.Key).StartNow()
+                    .WithSimpleSchedule(schedule => schedule.WithInterval(retentionInterval).RepeatForever()));
+            });
+            builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        }
+
         if (settings.Roles.HasFlag(ServerRole.Edge))
         {
             builder.Services.AddSingleton<DevAuthtokenProvider>();
@@ -124,6 +145,12 @@ internal static class ServerHost
                 builder.Services.AddSingleton<IControlPlaneEvents>(sp => sp.GetRequiredService<EdgeBridge>());
                 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITunnelObserver, EdgeBridge>(sp => sp.GetRequiredService<EdgeBridge>()));
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<EdgeBridge>());
+
+                // The inspector: the edge captures, the writer stores, the API replays through the edge.
+                builder.Services.AddSingleton<CaptureWriter>();
+                builder.Services.AddSingleton<Fdt.Edge.Inspection.ICaptureSink>(sp => sp.GetRequiredService<CaptureWriter>());
+                builder.Services.AddHostedService(sp => sp.GetRequiredService<CaptureWriter>());
+                builder.Services.AddSingleton<IReplayGateway, ReplayGateway>();
             }
             else
             {

@@ -11,4 +11,7 @@ internal enum ServerRole
 
     /// <summary>The control-plane API (accounts, teams, authtokens, tunnels) on its database.</summary>
     Api = 2,
+
+    /// <summary>Background jobs on the database (the inspector's retention).</summary>
+    Workers = 4,
 }

@@ -42,7 +42,7 @@ internal sealed record ServerSettings
             switch (part.ToLowerInvariant())
             {
                 case "all":
-                    roles |= ServerRole.Edge | ServerRole.Api;
+                    roles |= ServerRole.Edge | ServerRole.Api | ServerRole.Workers;
                     break;
                 case "edge":
                     roles |= ServerRole.Edge;
@@ -50,12 +50,14 @@ internal sealed record ServerSettings
                 case "api":
                     roles |= ServerRole.Api;
                     break;
-                case "console":
                 case "workers":
-                    error = $"The '{part}' role is not part of this build yet; available: edge, api (or all).";
+                    roles |= ServerRole.Workers;
+                    break;
+                case "console":
+                    error = $"The '{part}' role is not part of this build yet; available: edge, api, workers (or all).";
                     return false;
                 default:
-                    error = $"Unknown role '{part}'; available: edge, api (or all).";
+                    error = $"Unknown role '{part}'; available: edge, api, workers (or all).";
                     return false;
             }
         }

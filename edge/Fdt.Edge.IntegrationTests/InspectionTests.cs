@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Fdt.Edge.Forwarding;
+using Fdt.Edge.Inspection;
+using Fdt.Edge.Routing;
+using Fdt.Protocol.Control;
+using Fdt.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fdt.Edge.IntegrationTests;
+
+/// <summary>The edge's capture for the inspector and its replay, through a real edge, agent and origin.</summary>
+public sealed class InspectionTests
+{
+    private const int Cap = 1024 * 1024;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Exchange_IsCapturedWithTimingsSizesAndRedactedHeaders()
+    {
+        await using var tunnel = await TunnelAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, tunnel.Url + "/hello?x=1");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer secret-token");
+        request.Headers.TryAddWithoutValidation("Cookie", "session=secret");
+        request.Headers.TryAddWithoutValidation("X-Visible", "yes");
+
+        using var response = await tunnel.Visitor.SendAsync(request, Ct);
+        var capture = await tunnel.Sink.SingleAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("GET", "/hello?x=1", 200, "http"), (capture.Method, capture.Target, capture.Status, capture.Kind));
+        Assert.Equal("hello from origin", Encoding.UTF8.GetString(capture.ResponseBody.Kept.Span));
+        Assert.Contains(new KeyValuePair<string, string>("Authorization", "[redacted]"), capture.RequestHeaders);
+        Assert.Contains(new KeyValuePair<string, string>("Cookie", "[redacted]"), capture.RequestHeaders);
+        Assert.Contains(new KeyValuePair<string, string>("X-Visible", "yes"), capture.RequestHeaders);
+        Assert.DoesNotContain(capture.RequestHeaders, h => h.Value.Contains("secret", StringComparison.Ordinal));
+        Assert.Equal(IPAddress.Loopback, capture.ClientAddress);
+        Assert.NotNull(capture.FirstByte);
+        Assert.True(capture.Duration >= capture.FirstByte);
+        Assert.Equal(tunnel.Binding.Session.Identity.OwnerId, capture.OwnerId);
+    }
+
+    [Fact]
+    public async Task Upload_LargerThanTheCap_IsForwardedWhole_AndCapturedTruncated()
+    {
+        await using var tunnel = await TunnelAsync();
+        var body = RandomNumberGenerator.GetBytes(5 * 1024 * 1024);
+
+        using var response = await tunnel.Visitor.PostAsync(tunnel.Url + "/sha256", new ByteArrayContent(body), Ct);
+        var capture = await tunnel.Sink.SingleAsync();
+
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(body.Length, capture.RequestBody.Length);
+        Assert.True(capture.RequestBody.Truncated);
+        Assert.Equal(Cap, capture.RequestBody.Kept.Length);
+        Assert.True(capture.RequestBody.Kept.Span.SequenceEqual(body.AsSpan(0, Cap)));
+        Assert.False(capture.ResponseBody.Truncated);
+    }
+
+    [Fact]
+    public async Task ServerSentEvents_AreCountedAndWebSockets_RecordedAsTheirHandshake()
+    {
+        await using var tunnel = await TunnelAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            tunnel.Origin.SseGate.Writer.TryWrite(true);
+        }
+
+        using (var sse = await tunnel.Visitor.GetAsync(tunnel.Url + "/sse?count=3", Ct))
+        {
+            Assert.Contains("event 2", await sse.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        var events = await tunnel.Sink.SingleAsync();
+        Assert.Equal(("sse", 3), (events.Kind, events.ResponseBody.Events));
+
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Host", new Uri(tunnel.Url).Authority);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{tunnel.Edge.Port}/ws"), Ct);
+        await socket.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, true, Ct);
+        var buffer = new byte[16];
+        Assert.Equal(4, (await socket.ReceiveAsync(buffer, Ct)).Count);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", Ct);
+        var handshake = await tunnel.Sink.NextAsync(c => c.Kind == "websocket");
+        Assert.Equal(101, handshake.Status);
+    }
+
+    [Fact]
+    public async Task InspectFalse_KeepsTheTunnelOutOfTheInspector()
+    {
+        await using var tunnel = await TunnelAsync(new TunnelPolicyRequest { Inspect = false });
+
+        using var response = await tunnel.Visitor.GetAsync(tunnel.Url + "/hello", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(tunnel.Sink.Captures);
+    }
+
+    [Fact]
+    public async Task Replay_WithAModifiedBody_ReachesTheLocalService_AndIsCapturedAsAReplay()
+    {
+        await using var tunnel = await TunnelAsync();
+        using (var original = await tunnel.Visitor.PostAsync(tunnel.Url + "/echo", new StringContent("original", Encoding.UTF8, "text/plain"), Ct))
+        {
+            Assert.Equal("original", await original.Content.ReadAsStringAsync(Ct));
+        }
+
+        var captured = await tunnel.Sink.SingleAsync();
+        var forwarder = tunnel.Edge.Services.GetRequiredService<TunnelForwarder>();
+        var replayId = Guid.CreateVersion7();
+        var edited = new ReplayRequest("POST", "/echo", captured.Host, [.. captured.RequestHeaders.Where(h => h.Key != "Content-Length")], "modified body"u8.ToArray());
+
+        var result = await forwarder.ReplayAsync(tunnel.Binding, edited, captured.Id, replayId, Ct);
+
+        Assert.Equal((replayId, 200, (string?)null), (result.CaptureId, result.Status, result.ErrorCode));
+        var replay = await tunnel.Sink.NextAsync(c => c.Id == replayId);
+        Assert.Equal(captured.Id, replay.ReplayOf);
+        Assert.Equal("modified body", Encoding.UTF8.GetString(replay.ResponseBody.Kept.Span));
+        Assert.Equal(2, tunnel.Binding.Requests);
+    }
+
+    [Fact]
+    public async Task Replay_ToAStoppedLocalService_ReportsTheEdgeError()
+    {
+        await using var tunnel = await TunnelAsync();
+        var forwarder = tunnel.Edge.Services.GetRequiredService<TunnelForwarder>();
+        await tunnel.Origin.DisposeAsync();
+
+        var result = await forwarder.ReplayAsync(tunnel.Binding, new ReplayRequest("GET", "/hello", "x.localhost", [], null), Guid.NewGuid(), Guid.CreateVersion7(), Ct);
+
+        Assert.Equal((502, Fdt.Protocol.ErrorCodes.LocalServiceUnavailable), (result.Status, result.ErrorCode));
+    }
+
+    private static async Task<Tunnel> TunnelAsync(TunnelPolicyRequest? policy = null)
+    {
+        var sink = new RecordingCaptureSink();
+        var edge = await EdgeTestHost.StartAsync(null, services => services.AddSingleton<ICaptureSink>(sink), cancellationToken: Ct);
+        var origin = await OriginServer.StartAsync(Ct);
+        var agent = AgentHarness.Start(edge.ServerUrl, origin.Address, configure: o => o with { Tunnels = [o.Tunnels[0] with { Policy = policy }] });
+        var url = (await agent.WaitForTunnelAsync()).Urls[0];
+        return new Tunnel(edge, origin, agent, url, edge.CreateVisitor(), sink);
+    }
+
+    /// <summary>Keeps what the edge submits, so tests can read it.</summary>
+    private sealed class RecordingCaptureSink : ICaptureSink
+    {
+        private readonly ConcurrentQueue<ExchangeCapture> _captures = new();
+
+        public bool Enabled => true;
+
+        public int BodyLimit => Cap;
+
+        public IReadOnlyCollection<ExchangeCapture> Captures => _captures;
+
+        public void Submit(ExchangeCapture capture) => _captures.Enqueue(capture);
+
+        /// <summary>The first capture (the exchange is submitted when its response ends, just after the visitor has it).</summary>
+        public async Task<ExchangeCapture> SingleAsync()
+        {
+            await Eventually.TrueAsync(() => !_captures.IsEmpty, "nothing was captured", cancellationToken: Ct);
+            return Assert.Single(_captures);
+        }
+
+        public async Task<ExchangeCapture> NextAsync(Func<ExchangeCapture, bool> match)
+        {
+            await Eventually.TrueAsync(() => _captures.Any(match), "no such capture", cancellationToken: Ct);
+            return _captures.First(match);
+        }
+    }
+
+    private sealed record Tunnel(EdgeTestHost Edge, OriginServer Origin, AgentHarness Agent, string Url, HttpClient Visitor, RecordingCaptureSink Sink) : IAsyncDisposable
+    {
+        public TunnelBinding Binding => Assert.Single(Edge.Tunnels.Bindings);
+
+        public async ValueTask DisposeAsync()
+        {
+            Visitor.Dispose();
+            await Agent.DisposeAsync();
+            await Origin.DisposeAsync();
+            await Edge.DisposeAsync();
+        }
+    }
+}
