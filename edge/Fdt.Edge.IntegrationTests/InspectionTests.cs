@@ -135,9 +135,26 @@ public sealed class InspectionTests
         Assert.Equal((502, Fdt.Protocol.ErrorCodes.LocalServiceUnavailable), (result.Status, result.ErrorCode));
     }
 
-    private static async Task<Tunnel> TunnelAsync(TunnelPolicyRequest? policy = null)
+    [Fact]
+    public async Task TunnelOverItsCaptureBudget_IsForwardedButNotCaptured()
     {
-        var sink = new RecordingCaptureSink();
+        await using var tunnel = await TunnelAsync(perSecond: 1);
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await tunnel.Visitor.GetAsync(tunnel.Url + "/hello", Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // A burst of twice the rate is captured; the rest pass uncaptured (a refill may add one).
+        Assert.Equal(6, tunnel.Binding.Requests);
+        await Eventually.TrueAsync(() => tunnel.Sink.Captures.Count >= 2, cancellationToken: Ct);
+        Assert.InRange(tunnel.Sink.Captures.Count, 2, 3);
+    }
+
+    private static async Task<Tunnel> TunnelAsync(TunnelPolicyRequest? policy = null, int perSecond = 0)
+    {
+        var sink = new RecordingCaptureSink(perSecond);
         var edge = await EdgeTestHost.StartAsync(null, services => services.AddSingleton<ICaptureSink>(sink), cancellationToken: Ct);
         var origin = await OriginServer.StartAsync(Ct);
         var agent = AgentHarness.Start(edge.ServerUrl, origin.Address, configure: o => o with { Tunnels = [o.Tunnels[0] with { Policy = policy }] });
@@ -146,13 +163,15 @@ public sealed class InspectionTests
     }
 
     /// <summary>Keeps what the edge submits, so tests can read it.</summary>
-    private sealed class RecordingCaptureSink : ICaptureSink
+    private sealed class RecordingCaptureSink(int perSecond) : ICaptureSink
     {
         private readonly ConcurrentQueue<ExchangeCapture> _captures = new();
 
         public bool Enabled => true;
 
         public int BodyLimit => Cap;
+
+        public int MaxPerSecondPerTunnel => perSecond;
 
         public IReadOnlyCollection<ExchangeCapture> Captures => _captures;
 

@@ -76,10 +76,26 @@ public sealed partial class TunnelForwarder : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(binding);
         policy ??= TunnelPolicy.None;
-        return _capture.Enabled && policy.Inspect
+        return _capture.Enabled && policy.Inspect && HasCaptureBudget(binding)
             ? ForwardCapturedAsync(context, binding, policy)
             : ForwardCoreAsync(context, binding, policy, null);
     }
+
+    private bool HasCaptureBudget(TunnelBinding binding)
+    {
+        var perSecond = _capture.MaxPerSecondPerTunnel;
+        if (perSecond <= 0 || binding.Traffic.TryTakeCapture(perSecond))
+        {
+            return true;
+        }
+
+        CaptureSkipped.Add(1);
+        return false;
+    }
+
+    private static readonly System.Diagnostics.Metrics.Meter CaptureMeter = new("Fdt.Edge");
+    private static readonly System.Diagnostics.Metrics.Counter<long> CaptureSkipped = CaptureMeter.CreateCounter<long>(
+        "fdt.edge.capture.skipped", "{exchange}", "Exchanges not captured because their tunnel was over the inspector's per-tunnel budget.");
 
     /// <summary>Forwards while the inspector copies the exchange; the capture is handed off without waiting.</summary>
     private async Task<bool?> ForwardCapturedAsync(HttpContext context, TunnelBinding binding, TunnelPolicy policy)

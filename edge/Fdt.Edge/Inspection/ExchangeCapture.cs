@@ -69,6 +69,12 @@ public interface ICaptureSink
     /// <summary>The most body bytes kept per direction.</summary>
     int BodyLimit { get; }
 
+    /// <summary>
+    /// Exchanges captured per second and tunnel at most (a burst of twice as many); beyond it the
+    /// edge does not capture at all, so a tunnel under load pays nothing for the inspector. 0: no limit.
+    /// </summary>
+    int MaxPerSecondPerTunnel => 0;
+
     /// <summary>Takes a finished capture; drops it (and counts the drop) rather than wait.</summary>
     void Submit(ExchangeCapture capture);
 }

@@ -18,6 +18,7 @@ public sealed class TunnelTraffic
     private readonly ConcurrentDictionary<string, RateLimiterState> _limiters = new(StringComparer.Ordinal);
     private readonly CircuitBreakerState _breaker = new();
     private int _inFlight;
+    private CaptureBudget? _captureBudget;
 
     public TunnelTraffic(TimeProvider time) => _time = time;
 
@@ -46,6 +47,19 @@ public sealed class TunnelTraffic
         return true;
     }
 
+    /// <summary>Takes one capture from the tunnel's inspector budget (<paramref name="perSecond"/>, a burst of twice as many).</summary>
+    public bool TryTakeCapture(int perSecond)
+    {
+        var budget = Volatile.Read(ref _captureBudget);
+        if (budget is null || budget.Rate != perSecond)
+        {
+            budget = new CaptureBudget(perSecond, new RateLimiterState(new RateSpec(perSecond * 2, TimeSpan.FromSeconds(2))));
+            Volatile.Write(ref _captureBudget, budget);
+        }
+
+        return budget.State.TryTake(null, _time.GetTimestamp(), _time.TimestampFrequency, out _);
+    }
+
     /// <summary>Admits one more request in flight if fewer than <paramref name="max"/> are; pair with <see cref="ExitRequest"/>.</summary>
     public bool TryEnterRequest(int max)
     {
@@ -65,6 +79,8 @@ public sealed class TunnelTraffic
 
     /// <summary>Reports a forwarded request's outcome: true success, false failure of the local service, null neither (visitor left).</summary>
     public void ReportToBreaker((int Failures, TimeSpan OpenFor) settings, bool? success) => _breaker.Report(settings, success, _time.GetUtcNow());
+
+    private sealed record CaptureBudget(int Rate, RateLimiterState State);
 
     /// <summary>Token buckets: <c>Count</c> requests at once, refilled at <c>Count</c> per <c>Period</c>.</summary>
     private sealed class RateLimiterState(RateSpec rate)

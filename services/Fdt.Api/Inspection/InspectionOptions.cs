@@ -17,6 +17,13 @@ public sealed class InspectionOptions
     [Range(0, 64 * 1024 * 1024)]
     public int BodyLimit { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Exchanges captured per second and tunnel at most (bursts of twice as many); the rest are not
+    /// captured (counted in fdt_edge_capture_skipped_total). 0: no limit.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxPerSecondPerTunnel { get; init; } = 50;
+
     /// <summary>Captures waiting to be stored; beyond it, new ones are dropped (and counted), never waited for.</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; init; } = 2000;

@@ -47,6 +47,8 @@ internal sealed partial class CaptureWriter : ICaptureSink, IHostedService, IDis
 
     public int BodyLimit => _options.BodyLimit;
 
+    public int MaxPerSecondPerTunnel => _options.MaxPerSecondPerTunnel;
+
     /// <summary>Captures dropped since start (the queue was full).</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
