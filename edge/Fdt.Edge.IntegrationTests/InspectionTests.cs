@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Fdt.Edge.Forwarding;
 using Fdt.Edge.Inspection;
-using Fdt.Edge.Routing;
 using Fdt.Protocol.Control;
 using Fdt.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,14 +21,15 @@ public sealed class InspectionTests
     [Fact]
     public async Task Exchange_IsCapturedWithTimingsSizesAndRedactedHeaders()
     {
-        await using var tunnel = await TunnelAsync();
+        var (tunnel, sink) = await StartAsync();
+        await using var disposeTunnel = tunnel;
         using var request = new HttpRequestMessage(HttpMethod.Get, tunnel.Url + "/hello?x=1");
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer secret-token");
         request.Headers.TryAddWithoutValidation("Cookie", "session=secret");
         request.Headers.TryAddWithoutValidation("X-Visible", "yes");
 
         using var response = await tunnel.Visitor.SendAsync(request, Ct);
-        var capture = await tunnel.Sink.SingleAsync();
+        var capture = await sink.SingleAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(("GET", "/hello?x=1", 200, "http"), (capture.Method, capture.Target, capture.Status, capture.Kind));
@@ -47,11 +47,12 @@ public sealed class InspectionTests
     [Fact]
     public async Task Upload_LargerThanTheCap_IsForwardedWhole_AndCapturedTruncated()
     {
-        await using var tunnel = await TunnelAsync();
+        var (tunnel, sink) = await StartAsync();
+        await using var disposeTunnel = tunnel;
         var body = RandomNumberGenerator.GetBytes(5 * 1024 * 1024);
 
         using var response = await tunnel.Visitor.PostAsync(tunnel.Url + "/sha256", new ByteArrayContent(body), Ct);
-        var capture = await tunnel.Sink.SingleAsync();
+        var capture = await sink.SingleAsync();
 
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(body.Length, capture.RequestBody.Length);
@@ -64,7 +65,8 @@ public sealed class InspectionTests
     [Fact]
     public async Task ServerSentEvents_AreCountedAndWebSockets_RecordedAsTheirHandshake()
     {
-        await using var tunnel = await TunnelAsync();
+        var (tunnel, sink) = await StartAsync();
+        await using var disposeTunnel = tunnel;
         for (var i = 0; i < 3; i++)
         {
             tunnel.Origin.SseGate.Writer.TryWrite(true);
@@ -75,7 +77,7 @@ public sealed class InspectionTests
             Assert.Contains("event 2", await sse.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        var events = await tunnel.Sink.SingleAsync();
+        var events = await sink.SingleAsync();
         Assert.Equal(("sse", 3), (events.Kind, events.ResponseBody.Events));
 
         using var socket = new ClientWebSocket();
@@ -85,31 +87,33 @@ public sealed class InspectionTests
         var buffer = new byte[16];
         Assert.Equal(4, (await socket.ReceiveAsync(buffer, Ct)).Count);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", Ct);
-        var handshake = await tunnel.Sink.NextAsync(c => c.Kind == "websocket");
+        var handshake = await sink.NextAsync(c => c.Kind == "websocket");
         Assert.Equal(101, handshake.Status);
     }
 
     [Fact]
     public async Task InspectFalse_KeepsTheTunnelOutOfTheInspector()
     {
-        await using var tunnel = await TunnelAsync(new TunnelPolicyRequest { Inspect = false });
+        var (tunnel, sink) = await StartAsync(new TunnelPolicyRequest { Inspect = false });
+        await using var disposeTunnel = tunnel;
 
         using var response = await tunnel.Visitor.GetAsync(tunnel.Url + "/hello", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(tunnel.Sink.Captures);
+        Assert.Empty(sink.Captures);
     }
 
     [Fact]
     public async Task Replay_WithAModifiedBody_ReachesTheLocalService_AndIsCapturedAsAReplay()
     {
-        await using var tunnel = await TunnelAsync();
+        var (tunnel, sink) = await StartAsync();
+        await using var disposeTunnel = tunnel;
         using (var original = await tunnel.Visitor.PostAsync(tunnel.Url + "/echo", new StringContent("original", Encoding.UTF8, "text/plain"), Ct))
         {
             Assert.Equal("original", await original.Content.ReadAsStringAsync(Ct));
         }
 
-        var captured = await tunnel.Sink.SingleAsync();
+        var captured = await sink.SingleAsync();
         var forwarder = tunnel.Edge.Services.GetRequiredService<TunnelForwarder>();
         var replayId = Guid.CreateVersion7();
         var edited = new ReplayRequest("POST", "/echo", captured.Host, [.. captured.RequestHeaders.Where(h => h.Key != "Content-Length")], "modified body"u8.ToArray());
@@ -117,7 +121,7 @@ public sealed class InspectionTests
         var result = await forwarder.ReplayAsync(tunnel.Binding, edited, captured.Id, replayId, Ct);
 
         Assert.Equal((replayId, 200, (string?)null), (result.CaptureId, result.Status, result.ErrorCode));
-        var replay = await tunnel.Sink.NextAsync(c => c.Id == replayId);
+        var replay = await sink.NextAsync(c => c.Id == replayId);
         Assert.Equal(captured.Id, replay.ReplayOf);
         Assert.Equal("modified body", Encoding.UTF8.GetString(replay.ResponseBody.Kept.Span));
         Assert.Equal(2, tunnel.Binding.Requests);
@@ -126,7 +130,8 @@ public sealed class InspectionTests
     [Fact]
     public async Task Replay_ToAStoppedLocalService_ReportsTheEdgeError()
     {
-        await using var tunnel = await TunnelAsync();
+        var (tunnel, sink) = await StartAsync();
+        await using var disposeTunnel = tunnel;
         var forwarder = tunnel.Edge.Services.GetRequiredService<TunnelForwarder>();
         await tunnel.Origin.DisposeAsync();
 
@@ -138,7 +143,8 @@ public sealed class InspectionTests
     [Fact]
     public async Task TunnelOverItsCaptureBudget_IsForwardedButNotCaptured()
     {
-        await using var tunnel = await TunnelAsync(perSecond: 1);
+        var (tunnel, sink) = await StartAsync(perSecond: 1);
+        await using var disposeTunnel = tunnel;
 
         for (var i = 0; i < 6; i++)
         {
@@ -148,18 +154,14 @@ public sealed class InspectionTests
 
         // A burst of twice the rate is captured; the rest pass uncaptured (a refill may add one).
         Assert.Equal(6, tunnel.Binding.Requests);
-        await Eventually.TrueAsync(() => tunnel.Sink.Captures.Count >= 2, cancellationToken: Ct);
-        Assert.InRange(tunnel.Sink.Captures.Count, 2, 3);
+        await Eventually.TrueAsync(() => sink.Captures.Count >= 2, cancellationToken: Ct);
+        Assert.InRange(sink.Captures.Count, 2, 3);
     }
 
-    private static async Task<Tunnel> TunnelAsync(TunnelPolicyRequest? policy = null, int perSecond = 0)
+    private static async Task<(TestTunnel Tunnel, RecordingCaptureSink Sink)> StartAsync(TunnelPolicyRequest? policy = null, int perSecond = 0)
     {
         var sink = new RecordingCaptureSink(perSecond);
-        var edge = await EdgeTestHost.StartAsync(null, services => services.AddSingleton<ICaptureSink>(sink), cancellationToken: Ct);
-        var origin = await OriginServer.StartAsync(Ct);
-        var agent = AgentHarness.Start(edge.ServerUrl, origin.Address, configure: o => o with { Tunnels = [o.Tunnels[0] with { Policy = policy }] });
-        var url = (await agent.WaitForTunnelAsync()).Urls[0];
-        return new Tunnel(edge, origin, agent, url, edge.CreateVisitor(), sink);
+        return (await TestTunnel.StartAsync(policy, services => services.AddSingleton<ICaptureSink>(sink)), sink);
     }
 
     /// <summary>Keeps what the edge submits, so tests can read it.</summary>
@@ -188,19 +190,6 @@ public sealed class InspectionTests
         {
             await Eventually.TrueAsync(() => _captures.Any(match), "no such capture", cancellationToken: Ct);
             return _captures.First(match);
-        }
-    }
-
-    private sealed record Tunnel(EdgeTestHost Edge, OriginServer Origin, AgentHarness Agent, string Url, HttpClient Visitor, RecordingCaptureSink Sink) : IAsyncDisposable
-    {
-        public TunnelBinding Binding => Assert.Single(Edge.Tunnels.Bindings);
-
-        public async ValueTask DisposeAsync()
-        {
-            Visitor.Dispose();
-            await Agent.DisposeAsync();
-            await Origin.DisposeAsync();
-            await Edge.DisposeAsync();
         }
     }
 }

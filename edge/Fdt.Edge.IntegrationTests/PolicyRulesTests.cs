@@ -289,7 +289,7 @@ public sealed class PolicyRulesTests
         return $"t={t},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("whsec_" + WebhookSecret), Encoding.UTF8.GetBytes(t + ".").Concat(body).ToArray()))}";
     }
 
-    private static async Task<List<int>> StatusesAsync(Tunnel tunnel, string forwardedFor, int count)
+    private static async Task<List<int>> StatusesAsync(TestTunnel tunnel, string forwardedFor, int count)
     {
         var statuses = new List<int>();
         for (var i = 0; i < count; i++)
@@ -301,16 +301,9 @@ public sealed class PolicyRulesTests
         return statuses;
     }
 
-    private static Task<Tunnel> TunnelAsync(TunnelPolicyRequest policy, params (string Key, string Value)[] settings) => TunnelAsync(policy, null, settings);
+    private static Task<TestTunnel> TunnelAsync(TunnelPolicyRequest policy, params (string Key, string Value)[] settings) => TestTunnel.StartAsync(policy, null, settings);
 
-    private static async Task<Tunnel> TunnelAsync(TunnelPolicyRequest policy, TestPolicySource? source, params (string Key, string Value)[] settings)
-    {
-        var edge = await EdgeTestHost.StartAsync(settings.ToDictionary(s => s.Key, s => (string?)s.Value), source is null ? null : s => s.AddSingleton<ITunnelPolicySource>(source), cancellationToken: Ct);
-        var origin = await OriginServer.StartAsync(Ct);
-        var agent = AgentHarness.Start(edge.ServerUrl, origin.Address, configure: o => o with { Tunnels = [o.Tunnels[0] with { Policy = policy }] });
-        var url = (await agent.WaitForTunnelAsync()).Urls[0];
-        return new Tunnel(edge, origin, agent, url, edge.CreateVisitor());
-    }
+    private static Task<TestTunnel> TunnelAsync(TunnelPolicyRequest policy, TestPolicySource source) => TestTunnel.StartAsync(policy, s => s.AddSingleton<ITunnelPolicySource>(source));
 
     /// <summary>A control plane stand-in: one team layer, changed by the test.</summary>
     private sealed class TestPolicySource : ITunnelPolicySource
@@ -325,41 +318,6 @@ public sealed class PolicyRulesTests
         {
             _team = team;
             Changed?.Invoke(this, EventArgs.Empty);
-        }
-    }
-
-    private sealed record Tunnel(EdgeTestHost Edge, OriginServer Origin, AgentHarness Agent, string Url, HttpClient Visitor) : IAsyncDisposable
-    {
-        public Fdt.Edge.Routing.TunnelBinding Binding => Assert.Single(Edge.Tunnels.Bindings);
-
-        public async Task<HttpResponseMessage> GetAsync(string path, params (string Name, string Value)[] headers)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, Url + path);
-            foreach (var (name, value) in headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-
-            return await Visitor.SendAsync(request, Ct);
-        }
-
-        public async Task<HttpResponseMessage> PostAsync(string path, byte[] body, params (string Name, string Value)[] headers)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, Url + path) { Content = new ByteArrayContent(body) };
-            foreach (var (name, value) in headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-
-            return await Visitor.SendAsync(request, Ct);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Visitor.Dispose();
-            await Agent.DisposeAsync();
-            await Origin.DisposeAsync();
-            await Edge.DisposeAsync();
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Fdt.Agent;
@@ -126,7 +125,7 @@ public sealed class PolicyTests
         Assert.Equal(ErrorCodes.InvalidBindRequest, refused.Code);
     }
 
-    private static AuthenticationHeaderValue Basic(string credentials) => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+    private static (string, string) Basic(string credentials) => ("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
 
     private static int FreePort()
     {
@@ -135,30 +134,5 @@ public sealed class PolicyTests
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private static async Task<Tunnel> TunnelAsync(TunnelPolicyRequest policy, params (string Key, string Value)[] settings)
-    {
-        var edge = await EdgeTestHost.StartAsync(settings.ToDictionary(s => s.Key, s => (string?)s.Value), cancellationToken: Ct);
-        var origin = await OriginServer.StartAsync(Ct);
-        var agent = AgentHarness.Start(edge.ServerUrl, origin.Address, configure: o => o with { Tunnels = [o.Tunnels[0] with { Policy = policy }] });
-        var url = (await agent.WaitForTunnelAsync()).Urls[0];
-        return new Tunnel(edge, origin, agent, url, edge.CreateVisitor());
-    }
-
-    private sealed record Tunnel(EdgeTestHost Edge, OriginServer Origin, AgentHarness Agent, string Url, HttpClient Visitor) : IAsyncDisposable
-    {
-        public async Task<HttpResponseMessage> GetAsync(string path, AuthenticationHeaderValue? authorization = null)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, Url + path);
-            request.Headers.Authorization = authorization;
-            return await Visitor.SendAsync(request, Ct);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Visitor.Dispose();
-            await Agent.DisposeAsync();
-            await Origin.DisposeAsync();
-            await Edge.DisposeAsync();
-        }
-    }
+    private static Task<TestTunnel> TunnelAsync(TunnelPolicyRequest policy, params (string Key, string Value)[] settings) => TestTunnel.StartAsync(policy, null, settings);
 }
