@@ -164,9 +164,11 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
         await using var agent = AgentProcess.Start(_server.Url, _origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), await CreateAuthtokenAsync(_teamId), "--subdomain", "hooks");
         var echo = new Uri(new Uri(await agent.WaitForUrlAsync()), "/echo?source=stripe");
         using var visitor = _server.CreateVisitor();
+        string requestId;
         using (var sent = await visitor.PostAsync(echo, new StringContent("""{"event":"invoice.paid"}""", System.Text.Encoding.UTF8, "application/json"), Cancel))
         {
             Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+            requestId = sent.Headers.GetValues("X-Request-Id").Single();
         }
 
         JsonElement listed = default;
@@ -178,6 +180,8 @@ public sealed class ControlPlaneEndToEndTests : IAsyncLifetime
         var id = listed.GetProperty("items")[0].GetProperty("id").GetGuid();
         var detail = await _api.GetFromJsonAsync<JsonElement>($"/v1/requests/{id}", Cancel);
         Assert.Equal("/echo?source=stripe", detail.GetProperty("target").GetString());
+        Assert.Equal(requestId, detail.GetProperty("requestId").GetString());
+        Assert.Equal(1, (await _api.GetFromJsonAsync<JsonElement>($"/v1/requests?requestId={requestId}", Cancel)).GetProperty("items").GetArrayLength());
         Assert.Equal("json", detail.GetProperty("requestBody").GetProperty("kind").GetString());
         Assert.Contains("invoice.paid", detail.GetProperty("responseBody").GetProperty("text").GetString(), StringComparison.Ordinal);
 

@@ -26,6 +26,23 @@ public sealed class TunnelEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task JsonLogs_AreOneObjectPerLineWithCategoryEventAndState()
+    {
+        await using var server = await ServerProcess.StartAsync(_dataDirectory, "the-token-0123456789", extra: ["--log-format", "json"]);
+
+        await using var refused = AgentProcess.Start(server.Url, _origin.Address, "not-the-token");
+        Assert.Equal(3, await refused.Process.WaitForExitAsync(TimeSpan.FromSeconds(60), Ct));
+
+        var line = await server.Process.WaitForLineAsync(l => l.Contains("Refused an agent", StringComparison.Ordinal), TimeSpan.FromSeconds(10), Ct);
+        using var log = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal("Warning", log.RootElement.GetProperty("LogLevel").GetString());
+        Assert.EndsWith("AgentConnectionHandler", log.RootElement.GetProperty("Category").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ERR_FDT_2001", log.RootElement.GetProperty("State").GetProperty("Code").GetString());
+        Assert.True(DateTimeOffset.TryParse(log.RootElement.GetProperty("Timestamp").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
+        Assert.DoesNotContain("not-the-token", server.Process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FirstStart_CreatesTokenPrintsCommandAndRefusesOthers()
     {
         await using var server = await ServerProcess.StartAsync(_dataDirectory, token: null);

@@ -27,6 +27,7 @@ internal static class ErrorPageWriter
         response.Clear();
         response.StatusCode = error.Status;
         response.Headers[ErrorCodeHeader] = error.Code;
+        response.Headers["X-Request-Id"] = context.TraceIdentifier;
         if (challenge is not null)
         {
             response.Headers.WWWAuthenticate = challenge;

@@ -26,6 +26,7 @@ internal static class HttpHeaderRules
         "X-Forwarded-For",
         "X-Forwarded-Proto",
         "X-Forwarded-Host",
+        "X-Request-Id",
     };
 
     public static bool IsHopByHop(string name) => HopByHop.Contains(name);

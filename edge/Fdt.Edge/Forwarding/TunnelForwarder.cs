@@ -114,6 +114,7 @@ public sealed partial class TunnelForwarder : IDisposable
             ClientAddress = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress,
             ReceivedAt = _time.GetUtcNow(),
             RequestHeaders = Redact(request.Headers),
+            RequestId = context.TraceIdentifier,
             RequestBody = new CaptureBuffer(_capture.BodyLimit),
             ResponseBody = new CaptureBuffer(_capture.BodyLimit),
         };
@@ -160,6 +161,7 @@ public sealed partial class TunnelForwarder : IDisposable
             RequestBody = new CaptureBuffer(limit),
             ResponseBody = new CaptureBuffer(limit),
             ReplayOf = replayOf,
+            RequestId = captureId.ToString("N"),
         };
         capture.RequestBody.Append(replay.Body ?? []);
         binding.CountRequest();
@@ -177,7 +179,8 @@ public sealed partial class TunnelForwarder : IDisposable
         foreach (var (name, value) in replay.Headers)
         {
             if (HttpHeaderRules.IsHopByHop(name) || HttpHeaderRules.IsReplacedOnRequest(name) || name.StartsWith(':')
-                || string.Equals(name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
+                || string.Equals(name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(name, RequestIds.TraceParentHeader, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -189,6 +192,11 @@ public sealed partial class TunnelForwarder : IDisposable
         }
 
         message.Headers.Host = binding.HostFor(policy) ?? replay.Host;
+
+        // A replay is a request of its own: a new id and a new trace.
+        var traceId = captureId.ToString("N");
+        message.Headers.TryAddWithoutValidation(RequestIds.RequestIdHeader, traceId);
+        message.Headers.TryAddWithoutValidation(RequestIds.TraceParentHeader, $"00-{traceId}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}-01");
         foreach (var name in policy.RequestHeadersRemove)
         {
             message.Headers.Remove(name);
@@ -318,6 +326,7 @@ public sealed partial class TunnelForwarder : IDisposable
             visitor.StatusCode = (int)response.StatusCode;
             CopyResponseHeaders(response.Headers, visitor.Headers, upgrade: false);
             CopyResponseHeaders(response.Content.Headers, visitor.Headers, upgrade: false);
+            visitor.Headers[RequestIds.RequestIdHeader] = context.TraceIdentifier;
             if (policy.HasHeaderRules)
             {
                 ApplyHeaderRules(visitor.Headers, policy.ResponseHeadersRemove, policy.ResponseHeadersAdd);
@@ -435,6 +444,9 @@ public sealed partial class TunnelForwarder : IDisposable
 
         headers.Host = (policy.HostHeader is null ? binding.UpstreamHost : binding.HostFor(policy)) ?? request.Host.Value;
         AddForwardedHeaders(context, headers);
+
+        // Assigned by the routing middleware (the visitor's own value only behind a trusted proxy).
+        headers.TryAddWithoutValidation(RequestIds.RequestIdHeader, context.TraceIdentifier);
         if (policy.HasHeaderRules)
         {
             foreach (var name in policy.RequestHeadersRemove)

@@ -73,6 +73,11 @@ internal sealed class TunnelRoutingMiddleware
             return ErrorPageWriter.WriteAsync(context, EdgeError.TunnelNotFound);
         }
 
+        // The request id (and trace) the edge's error pages, the agent and the local service share.
+        var (requestId, traceParent) = RequestIds.Assign(context.Request, _trustForwarded);
+        context.TraceIdentifier = requestId;
+        context.Request.Headers[RequestIds.TraceParentHeader] = traceParent;
+
         // Traffic policy, before any byte reaches the agent.
         var policy = binding.Policy;
         if (policy.IsEmpty)

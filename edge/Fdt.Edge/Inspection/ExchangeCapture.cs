@@ -38,6 +38,9 @@ public sealed class ExchangeCapture
 
     public required CaptureBuffer ResponseBody { get; init; }
 
+    /// <summary>The X-Request-Id the edge gave the exchange (also sent to the local service).</summary>
+    public string? RequestId { get; init; }
+
     /// <summary>The exchange this one replays.</summary>
     public Guid? ReplayOf { get; init; }
 

@@ -25,6 +25,8 @@ internal sealed class CapturedRequestConfiguration : IEntityTypeConfiguration<Ca
         builder.Property(r => r.ResponseBodyKey).HasMaxLength(200);
         builder.HasIndex(r => new { r.TeamId, r.ReceivedAt });
         builder.HasIndex(r => r.ReceivedAt);
+        builder.Property(r => r.RequestId).HasMaxLength(128);
+        builder.HasIndex(r => r.RequestId);
         builder.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -62,4 +62,7 @@ public sealed class CapturedRequest
     public bool BodiesMissing { get; set; }
 
     public Guid? ReplayOfId { get; set; }
+
+    /// <summary>The X-Request-Id the edge sent with the exchange.</summary>
+    public string? RequestId { get; set; }
 }

@@ -27,13 +27,13 @@ public static class RequestsEndpoints
 
     public sealed record RequestSummary(
         Guid Id, Guid TeamId, string TunnelName, string Method, string Target, string Host, int Status, string Kind, int Events, string? ErrorCode,
-        DateTime ReceivedAt, double DurationMilliseconds, double? FirstByteMilliseconds, long RequestBodySize, long ResponseBodySize, string? ClientAddress, Guid? ReplayOfId);
+        DateTime ReceivedAt, double DurationMilliseconds, double? FirstByteMilliseconds, long RequestBodySize, long ResponseBodySize, string? ClientAddress, Guid? ReplayOfId, string? RequestId);
 
     public sealed record RequestPage(IReadOnlyList<RequestSummary> Items, string? NextCursor);
 
     public sealed record RequestDetail(
         Guid Id, Guid TeamId, string TunnelId, string TunnelName, string Method, string Scheme, string Host, string Target, int Status, string Kind, int Events, string? ErrorCode,
-        DateTime ReceivedAt, double DurationMilliseconds, double? FirstByteMilliseconds, string? ClientAddress, Guid? ReplayOfId,
+        DateTime ReceivedAt, double DurationMilliseconds, double? FirstByteMilliseconds, string? ClientAddress, Guid? ReplayOfId, string? RequestId,
         IReadOnlyList<string[]> RequestHeaders, IReadOnlyList<string[]> ResponseHeaders, CapturedBody RequestBody, CapturedBody ResponseBody);
 
     /// <summary>Edits for a replay; absent fields keep what was captured.</summary>
@@ -61,7 +61,7 @@ public static class RequestsEndpoints
 
     private static async Task<Results<Ok<RequestPage>, ValidationProblem, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, FdtDbContext db, CancellationToken cancellationToken,
-        Guid? teamId = null, string? tunnel = null, int? status = null, string? method = null, string? path = null,
+        Guid? teamId = null, string? tunnel = null, int? status = null, string? method = null, string? path = null, string? requestId = null,
         DateTime? from = null, DateTime? to = null, string? cursor = null, int? limit = null)
     {
         var teams = await VisibleTeamsAsync(db, user, cancellationToken);
@@ -98,6 +98,11 @@ public static class RequestsEndpoints
         {
             var verb = method.ToUpperInvariant();
             query = query.Where(r => r.Method == verb);
+        }
+
+        if (!string.IsNullOrEmpty(requestId))
+        {
+            query = query.Where(r => r.RequestId == requestId);
         }
 
         if (!string.IsNullOrEmpty(path))
@@ -292,7 +297,7 @@ public static class RequestsEndpoints
         var responseBody = row.ResponseBodyKey is null ? null : await store.GetAsync(row.ResponseBodyKey, cancellationToken);
         return new RequestDetail(
             row.Id, row.TeamId, row.TunnelId, row.TunnelName, row.Method, row.Scheme, row.Host, row.Target, row.Status, row.Kind, row.Events, row.ErrorCode,
-            row.ReceivedAt, row.DurationMilliseconds, row.FirstByteMilliseconds, row.ClientAddress, row.ReplayOfId, requestHeaders, responseHeaders,
+            row.ReceivedAt, row.DurationMilliseconds, row.FirstByteMilliseconds, row.ClientAddress, row.ReplayOfId, row.RequestId, requestHeaders, responseHeaders,
             CapturedBody.Decode(requestBody, row.RequestBodySize, row.RequestBodyTruncated, row.BodiesMissing && requestBody is null, requestHeaders),
             CapturedBody.Decode(responseBody, row.ResponseBodySize, row.ResponseBodyTruncated, row.BodiesMissing && responseBody is null, responseHeaders));
     }
@@ -327,7 +332,7 @@ public static class RequestsEndpoints
 
     private static RequestSummary Summary(CapturedRequest r) => new(
         r.Id, r.TeamId, r.TunnelName, r.Method, r.Target, r.Host, r.Status, r.Kind, r.Events, r.ErrorCode, r.ReceivedAt, r.DurationMilliseconds, r.FirstByteMilliseconds,
-        r.RequestBodySize, r.ResponseBodySize, r.ClientAddress, r.ReplayOfId);
+        r.RequestBodySize, r.ResponseBodySize, r.ClientAddress, r.ReplayOfId, r.RequestId);
 
     private static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Request not found");
 

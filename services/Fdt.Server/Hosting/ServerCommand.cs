@@ -53,6 +53,13 @@ internal static partial class ServerCommand
         DefaultValueFactory = _ => "20000-20999",
     };
 
+    public static readonly Option<string> LogFormat = new("--log-format")
+    {
+        Description = "Log output: text (readable lines) or json (one JSON object per line, for log collectors) [default: text].",
+        HelpName = "text|json",
+        DefaultValueFactory = _ => "text",
+    };
+
     public static readonly Option<string?> DevAuthtokenOption = new("--dev-authtoken")
     {
         Description = "Edge without the api role only: the authtoken agents must present (default: $FDT_DEV_AUTHTOKEN, else one created in the data directory).",
@@ -69,8 +76,9 @@ internal static partial class ServerCommand
             Exit codes: 0 stopped cleanly, 1 failed, 2 bad arguments.
             """)
         {
-            Roles, DataDirectory, HttpPort, HttpsPort, Listen, BaseDomain, PublicPort, TcpPorts, DevAuthtokenOption,
+            Roles, DataDirectory, HttpPort, HttpsPort, Listen, BaseDomain, PublicPort, TcpPorts, LogFormat, DevAuthtokenOption,
         };
+        LogFormat.AcceptOnlyFromAmong("text", "json");
         root.Add(CreateCaCommand());
 
         // Other settings may be given as --Section:Key=value (ASP.NET Core's command-line
@@ -147,6 +155,7 @@ internal static partial class ServerCommand
                 BaseDomain = parseResult.GetValue(BaseDomain)!.Trim().TrimEnd('.').ToLowerInvariant(),
                 PublicPort = parseResult.GetValue(PublicPort),
                 DevAuthtoken = parseResult.GetValue(DevAuthtokenOption),
+                JsonLogs = parseResult.GetValue(LogFormat) == "json",
             };
             return await run(settings, parseResult.UnmatchedTokens.ToArray(), cancellationToken);
         });

@@ -48,6 +48,17 @@ internal static class ServerHost
             ["Edge:TcpListenAddress"] = settings.ListenAddress == "localhost" ? "127.0.0.1" : settings.ListenAddress,
         });
         builder.Services.AddHostedService<DataDirectoryInitializer>();
+        if (settings.JsonLogs)
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            });
+        }
+
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 

@@ -22,6 +22,9 @@ internal sealed record ServerSettings
     /// <summary>The development authtoken given explicitly, if any.</summary>
     public string? DevAuthtoken { get; init; }
 
+    /// <summary>Logs as one JSON object per line (timestamp, level, category, event id, message, state, scopes).</summary>
+    public bool JsonLogs { get; init; }
+
     /// <summary>HTTPS port for visitors (0: a free one); null: no HTTPS listener.</summary>
     public int? HttpsPort { get; init; }
 

@@ -157,6 +157,7 @@ internal sealed partial class CaptureWriter : ICaptureSink, IHostedService, IDis
                 RequestBodyTruncated = capture.RequestBody.Truncated,
                 ResponseBodyTruncated = capture.ResponseBody.Truncated,
                 ReplayOfId = capture.ReplayOf,
+                RequestId = capture.RequestId is { Length: > 128 } longId ? longId[..128] : capture.RequestId,
             };
             row.RequestBodyKey = await PutAsync(teamId, receivedAt, capture.Id, request: true, capture.RequestBody, row, cancellationToken);
             row.ResponseBodyKey = await PutAsync(teamId, receivedAt, capture.Id, request: false, capture.ResponseBody, row, cancellationToken);
