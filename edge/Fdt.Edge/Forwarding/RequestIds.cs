@@ -13,20 +13,36 @@ internal static class RequestIds
     public const string RequestIdHeader = "X-Request-Id";
     public const string TraceParentHeader = "traceparent";
 
-    /// <summary>Picks the request id and the traceparent to send on; the id becomes the request's TraceIdentifier.</summary>
-    public static (string RequestId, string TraceParent) Assign(HttpRequest request, bool trustForwarded)
+    /// <summary>
+    /// Picks the request id and the traceparent to send on; the id becomes the request's
+    /// TraceIdentifier. With a tracing span, the traceparent is the span's own ids.
+    /// </summary>
+    public static (string RequestId, string TraceParent) Assign(HttpRequest request, bool trustForwarded, System.Diagnostics.Activity? span = null)
     {
-        var incoming = request.Headers[TraceParentHeader];
         string traceId;
-        var flags = "01";
-        if (incoming.Count == 1 && incoming[0] is { Length: 55 } parent && IsTraceParent(parent))
+        string traceParent;
+        if (span is not null)
         {
-            traceId = parent.Substring(3, 32);
-            flags = parent.Substring(53, 2);
+            traceId = span.TraceId.ToHexString();
+            traceParent = $"00-{traceId}-{span.SpanId.ToHexString()}-{(span.Recorded ? "01" : "00")}";
         }
         else
         {
-            traceId = Guid.NewGuid().ToString("N");
+            var incoming = request.Headers[TraceParentHeader];
+            var flags = "01";
+            if (incoming.Count == 1 && incoming[0] is { Length: 55 } parent && IsTraceParent(parent))
+            {
+                traceId = parent.Substring(3, 32);
+                flags = parent.Substring(53, 2);
+            }
+            else
+            {
+                traceId = Guid.NewGuid().ToString("N");
+            }
+
+            Span<byte> spanId = stackalloc byte[8];
+            System.Security.Cryptography.RandomNumberGenerator.Fill(spanId);
+            traceParent = $"00-{traceId}-{Convert.ToHexStringLower(spanId)}-{flags}";
         }
 
         var requestId = traceId;
@@ -35,9 +51,7 @@ internal static class RequestIds
             requestId = given[0]!;
         }
 
-        Span<byte> span = stackalloc byte[8];
-        System.Security.Cryptography.RandomNumberGenerator.Fill(span);
-        return (requestId, $"00-{traceId}-{Convert.ToHexStringLower(span)}-{flags}");
+        return (requestId, traceParent);
     }
 
     /// <summary>"00-" 32 hex "-" 16 hex "-" 2 hex, trace and parent ids not all zero (W3C Trace Context).</summary>

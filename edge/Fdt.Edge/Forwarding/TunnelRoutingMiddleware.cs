@@ -74,10 +74,16 @@ internal sealed class TunnelRoutingMiddleware
         }
 
         // The request id (and trace) the edge's error pages, the agent and the local service share.
-        var (requestId, traceParent) = RequestIds.Assign(context.Request, _trustForwarded);
+        var activity = EdgeTracing.Start(context.Request, binding.Name);
+        var (requestId, traceParent) = RequestIds.Assign(context.Request, _trustForwarded, activity);
         context.TraceIdentifier = requestId;
         context.Request.Headers[RequestIds.TraceParentHeader] = traceParent;
+        var handled = HandleAsync(context, binding);
+        return activity is null ? handled : EdgeTracing.CompleteAsync(handled, activity, context);
+    }
 
+    private Task HandleAsync(HttpContext context, TunnelBinding binding)
+    {
         // Traffic policy, before any byte reaches the agent.
         var policy = binding.Policy;
         if (policy.IsEmpty)

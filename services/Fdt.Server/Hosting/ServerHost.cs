@@ -12,6 +12,7 @@ using Fdt.Edge.Routing;
 using Fdt.Protocol.Transport;
 using Fdt.Server.Certificates;
 using Fdt.Server.ControlPlane;
+using Fdt.Server.Diagnostics;
 using Fdt.Server.Inspection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -72,6 +73,7 @@ internal static class ServerHost
         // Kestrel warns that cleartext HTTP/2 needs TLS; UseH2cPriorKnowledge serves it anyway.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.AddFdtTracing();
 
         // Kestrel runs request processing and its sends on the socket threads instead of handing
         // them to the thread pool: -20% edge CPU per forwarded request (docs/perf). It requires
