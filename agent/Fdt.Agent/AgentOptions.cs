@@ -1,4 +1,5 @@
 using Fdt.Agent.Events;
+using Fdt.Agent.Inspection;
 using Fdt.Protocol.Mux;
 
 namespace Fdt.Agent;
@@ -42,6 +43,12 @@ public sealed record AgentOptions
 
     /// <summary>Receives what happens (connections, tunnels, requests), on the agent's threads; must not block.</summary>
     public Action<AgentEvent>? OnEvent { get; init; }
+
+    /// <summary>
+    /// Where HTTP exchanges are captured for the local inspector (null: not captured). Capture
+    /// copies heads and the first bytes of bodies as they pass; it never holds up the traffic.
+    /// </summary>
+    internal CaptureStore? Capture { get; init; }
 
     /// <summary>Reported to the edge.</summary>
     public string AgentVersion { get; init; } = typeof(AgentOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

@@ -41,3 +41,9 @@ public sealed record TunnelStoppedEvent(DateTimeOffset Time, string TunnelName, 
 
 /// <summary>The edge is going away (restart); the agent will reconnect.</summary>
 public sealed record DrainingEvent(DateTimeOffset Time, string? Reason) : AgentEvent(Time);
+
+/// <summary>The local inspector is serving at <see cref="Url"/>.</summary>
+public sealed record InspectorStartedEvent(DateTimeOffset Time, Uri Url) : AgentEvent(Time);
+
+/// <summary>The local inspector could not start (e.g. every port from 4040 to 4049 is taken); the tunnel runs without it.</summary>
+public sealed record InspectorUnavailableEvent(DateTimeOffset Time, string Reason) : AgentEvent(Time);

@@ -1,10 +1,10 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Fdt.Agent.Events;
 using Fdt.Agent.Http;
+using Fdt.Agent.Inspection;
 using Fdt.Protocol.Control;
 using Fdt.Protocol.Mux;
 using Fdt.Protocol.Streams;
@@ -64,13 +64,13 @@ internal sealed class LocalStreamForwarder
             Stream local;
             try
             {
-                (socket, local) = await ConnectAsync(target, cancellationToken);
+                (socket, local) = await LocalConnector.ConnectAsync(target, _options.LocalConnectTimeout, cancellationToken);
             }
             catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or AuthenticationException)
             {
                 socket?.Dispose();
                 var timedOut = ex is OperationCanceledException && !cancellationToken.IsCancellationRequested;
-                var reason = timedOut ? $"no answer within {_options.LocalConnectTimeout.TotalSeconds:0.#} s" : Describe(ex);
+                var reason = timedOut ? $"no answer within {_options.LocalConnectTimeout.TotalSeconds:0.#} s" : LocalConnector.Describe(ex);
                 _options.OnEvent?.Invoke(new LocalServiceErrorEvent(_options.TimeProvider.GetUtcNow(), tunnel.Name, target.ToString(), reason));
                 var status = timedOut ? StreamReplyStatus.LocalServiceTimeout : StreamReplyStatus.LocalServiceUnavailable;
                 await ReplyAsync(stream, new StreamReply(status, $"{target}: {reason}"), cancellationToken);
@@ -80,10 +80,15 @@ internal sealed class LocalStreamForwarder
             await using (local)
             {
                 await stream.WriteAsync(StreamReply.Connected.Encode(), cancellationToken);
-                var observer = tunnel.Definition.Protocol == TunnelProtocol.Http && _options.OnEvent is { } onEvent
-                    ? new HttpExchangeObserver(_options.TimeProvider, exchange => onEvent(new RequestEvent(_options.TimeProvider.GetUtcNow(), tunnel.Name, exchange)))
-                    : null;
-                await PipeAsync(stream, local, socket!, observer, cancellationToken);
+                var observer = CreateObserver(tunnel, header);
+                try
+                {
+                    await PipeAsync(stream, local, socket!, observer, cancellationToken);
+                }
+                finally
+                {
+                    observer?.OnConnectionClosed();
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
@@ -96,46 +101,21 @@ internal sealed class LocalStreamForwarder
         }
     }
 
-    private async Task<(Socket Socket, Stream Stream)> ConnectAsync(LocalTarget target, CancellationToken cancellationToken)
+    private HttpExchangeObserver? CreateObserver(ActiveTunnel tunnel, StreamHeader header)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.LocalConnectTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        if (tunnel.Definition.Protocol != TunnelProtocol.Http || (_options.OnEvent is null && _options.Capture is null))
         {
-            if (IPAddress.TryParse(target.Host, out var address))
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, target.Port), timeout.Token);
-            }
-            else
-            {
-                await socket.ConnectAsync(new DnsEndPoint(target.Host, target.Port), timeout.Token);
-            }
-
-            Stream stream = new NetworkStream(socket, ownsSocket: true);
-            if (target.UseTls)
-            {
-                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
-                await tls.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions
-                    {
-                        TargetHost = target.Host,
-                        // Local services commonly use self-signed certificates; the edge-to-agent hop is what is protected.
-#pragma warning disable CA5359
-                        RemoteCertificateValidationCallback = static (_, _, _, _) => true,
-#pragma warning restore CA5359
-                    },
-                    timeout.Token);
-                stream = tls;
-            }
-
-            return (socket, stream);
+            return null;
         }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+
+        var onEvent = _options.OnEvent;
+        var capture = _options.Capture is { } store
+            ? new CaptureContext(store, tunnel.Name, tunnel.Urls.Count > 0 ? tunnel.Urls[0] : null, tunnel.Definition.Target, header.RemoteEndPoint)
+            : null;
+        return new HttpExchangeObserver(
+            _options.TimeProvider,
+            onEvent is null ? null : exchange => onEvent(new RequestEvent(_options.TimeProvider.GetUtcNow(), tunnel.Name, exchange)),
+            capture);
     }
 
     private static async Task PipeAsync(MuxStream edge, Stream local, Socket socket, HttpExchangeObserver? observer, CancellationToken cancellationToken)
@@ -221,8 +201,10 @@ internal sealed class LocalStreamForwarder
                     return;
                 }
 
-                await edge.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                // Observed before it is sent on: a visitor who sees a 101 may answer at once, and the
+                // request direction must know about the switch by then.
                 parser?.Feed(buffer.AsSpan(0, read));
+                await edge.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 if (read == buffer.Length && buffer.Length < BulkBufferSize)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -247,13 +229,4 @@ internal sealed class LocalStreamForwarder
         {
         }
     }
-
-    private static string Describe(Exception ex) => ex switch
-    {
-        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused (is the service running?)",
-        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => "host not found",
-        SocketException { SocketErrorCode: SocketError.NetworkUnreachable or SocketError.HostUnreachable } => "unreachable",
-        AuthenticationException => "TLS handshake failed: " + ex.Message,
-        _ => ex.Message,
-    };
 }

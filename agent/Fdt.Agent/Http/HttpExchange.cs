@@ -28,4 +28,7 @@ public sealed record HttpExchange
     public long RequestBodyBytes { get; init; }
 
     public long ResponseBodyBytes { get; init; }
+
+    /// <summary>The exchange's id in the local inspector, when it was captured.</summary>
+    public string? CaptureId { get; init; }
 }

@@ -6,9 +6,11 @@ namespace Fdt.Agent.Http;
 
 /// <summary>
 /// An incremental, passive parser for one direction of an HTTP/1.1 connection. It is fed the
-/// bytes as they pass through the agent and reports message heads and message ends; it never
-/// changes or holds back the bytes. Anything it cannot follow (oversized heads, malformed
-/// framing) makes it give up for the rest of the connection, which only ends observation.
+/// bytes as they pass through the agent and reports message heads, body bytes (with chunked
+/// framing removed) and message ends; it never changes or holds back the bytes. Anything it
+/// cannot follow (oversized heads, malformed framing) makes it give up for the rest of the
+/// connection, which only ends observation. After a protocol switch (101, CONNECT) it hands the
+/// raw bytes to the sink instead.
 /// </summary>
 internal sealed class HttpMessageParser
 {
@@ -27,6 +29,9 @@ internal sealed class HttpMessageParser
     private byte[]? _line;
     private int _lineLength;
 
+    // Set by the other direction's thread (see RequestTransition), applied by this one.
+    private volatile int _transition;
+
     public HttpMessageParser(bool isRequest, IHttpMessageSink sink)
     {
         _isRequest = isRequest;
@@ -42,19 +47,25 @@ internal sealed class HttpMessageParser
         ChunkDataEnd,
         Trailers,
         UntilClose,
+        Switched,
         Opaque,
     }
 
     /// <summary>Whether the parser gave up (or the connection switched protocols).</summary>
-    public bool IsOpaque => _state == State.Opaque;
+    public bool IsOpaque => _state is State.Opaque or State.Switched || _transition != 0;
 
     /// <summary>Feeds the next bytes of this direction.</summary>
     public void Feed(ReadOnlySpan<byte> data)
     {
+        ApplyTransition();
         while (!data.IsEmpty && _state != State.Opaque)
         {
             switch (_state)
             {
+                case State.Switched:
+                    _sink.OnSwitchedData(_isRequest, data);
+                    data = default;
+                    break;
                 case State.Head:
                     data = FeedHead(data);
                     break;
@@ -63,6 +74,7 @@ internal sealed class HttpMessageParser
                         var take = (int)Math.Min(_remaining, data.Length);
                         _remaining -= take;
                         _bodyBytes += take;
+                        _sink.OnBody(_isRequest, data[..take]);
                         data = data[take..];
                         if (_remaining == 0)
                         {
@@ -85,6 +97,7 @@ internal sealed class HttpMessageParser
                         var take = (int)Math.Min(_remaining, data.Length);
                         _remaining -= take;
                         _bodyBytes += take;
+                        _sink.OnBody(_isRequest, data[..take]);
                         data = data[take..];
                         if (_remaining == 0)
                         {
@@ -119,6 +132,7 @@ internal sealed class HttpMessageParser
                     break;
                 case State.UntilClose:
                     _bodyBytes += data.Length;
+                    _sink.OnBody(_isRequest, data);
                     data = default;
                     break;
             }
@@ -128,19 +142,43 @@ internal sealed class HttpMessageParser
     /// <summary>The direction ended (end of stream).</summary>
     public void OnEnd()
     {
+        ApplyTransition();
         if (_state == State.UntilClose)
         {
             CompleteMessage();
+        }
+        else if (_state == State.Switched)
+        {
+            _sink.OnSwitchedEnd(_isRequest);
         }
 
         GiveUp();
         ReturnBuffers();
     }
 
-    /// <summary>Stops parsing for the rest of the connection (protocol switch or unfollowable bytes).</summary>
+    /// <summary>Stops parsing for the rest of the connection (unfollowable bytes). Only on this direction's thread.</summary>
     public void GiveUp()
     {
         _state = State.Opaque;
+        ReturnBuffers();
+    }
+
+    /// <summary>
+    /// Asks this direction, from the other direction's thread, to stop parsing before its next
+    /// bytes: to give up (<paramref name="switched"/> false) or to hand the bytes to the sink as a
+    /// switched protocol's (a 101 answer to this request).
+    /// </summary>
+    public void RequestTransition(bool switched) => _transition = switched ? 2 : 1;
+
+    private void ApplyTransition()
+    {
+        var transition = _transition;
+        if (transition == 0 || _state is State.Opaque or State.Switched)
+        {
+            return;
+        }
+
+        _state = transition == 2 ? State.Switched : State.Opaque;
         ReturnBuffers();
     }
 
@@ -277,7 +315,7 @@ internal sealed class HttpMessageParser
 
             var method = Encoding.ASCII.GetString(startLine[..firstSpace]);
             var target = Encoding.UTF8.GetString(startLine[(firstSpace + 1)..lastSpace]);
-            body = _sink.OnRequestHead(method, target, requestId, chunked, contentLength);
+            body = _sink.OnRequestHead(method, target, requestId, chunked, contentLength, head);
         }
         else
         {
@@ -290,7 +328,7 @@ internal sealed class HttpMessageParser
             }
 
             var reason = startLine.Length > 13 ? Encoding.ASCII.GetString(startLine[13..]) : string.Empty;
-            body = _sink.OnResponseHead(status, reason, contentType, chunked, contentLength);
+            body = _sink.OnResponseHead(status, reason, contentType, chunked, contentLength, head);
         }
 
         switch (body)
@@ -312,7 +350,7 @@ internal sealed class HttpMessageParser
                 _state = State.UntilClose;
                 break;
             case BodyKind.SwitchProtocols:
-                _state = State.Opaque;
+                _state = State.Switched;
                 ReturnBuffers();
                 break;
         }

@@ -1,0 +1,3 @@
+namespace Fdt.Agent.Inspection.Export;
+
+internal sealed record HarCreator(string Name, string Version);
