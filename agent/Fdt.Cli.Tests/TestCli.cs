@@ -39,6 +39,9 @@ internal sealed class TestCli : IDisposable
 
     public bool IsOutputTerminal { get; set; }
 
+    /// <summary>Where fdt http serves its inspector without --inspect-addr: nowhere by default, so tests never take port 4040.</summary>
+    public Fdt.Agent.Inspection.Web.InspectorAddress? DefaultInspectAddress { get; set; }
+
     /// <summary>The URLs fdt asked to open in a browser (none is ever launched).</summary>
     public List<Uri> OpenedUrls { get; } = [];
 
@@ -52,6 +55,7 @@ internal sealed class TestCli : IDisposable
         TimeZone = TimeZoneInfo.Utc,
         CreateAgent = CreateAgent,
         OpenBrowser = OpenBrowser,
+        DefaultInspectAddress = DefaultInspectAddress,
     };
 
     public Task<int> RunAsync(params string[] args) => CliApplication.RunAsync(args, CreateContext(), TestContext.Current.CancellationToken);

@@ -1,5 +1,6 @@
 using System.Net.Security;
 using Fdt.Agent;
+using Fdt.Agent.Inspection.Web;
 using Fdt.Cli.Commands.Http;
 using Fdt.Cli.Commands.Login;
 using Fdt.Cli.Configuration;
@@ -38,6 +39,12 @@ internal sealed class CliContext
     public Func<IAnsiConsole> CreateTerminal { get; init; } = static () => AnsiConsole.Console;
 
     public IAnsiConsole Terminal => _terminal ??= CreateTerminal();
+
+    /// <summary>
+    /// Where <c>fdt http</c> serves its inspector when --inspect-addr is not given (trying the next
+    /// ports when taken); null serves none unless asked (tests, which must not take port 4040).
+    /// </summary>
+    public InspectorAddress? DefaultInspectAddress { get; init; } = InspectorAddress.Default;
 
     /// <summary>Opens a URL in the user's browser (<c>fdt login</c>); false when it could not. Tests never launch one.</summary>
     public Func<Uri, bool> OpenBrowser { get; init; } = Browser.TryOpen;

@@ -103,13 +103,14 @@ internal sealed class LocalStreamForwarder
 
     private HttpExchangeObserver? CreateObserver(ActiveTunnel tunnel, StreamHeader header)
     {
-        if (tunnel.Definition.Protocol != TunnelProtocol.Http || (_options.OnEvent is null && _options.Capture is null))
+        var store = _options.Capture is { IsEnabled: true } enabled ? enabled : null;
+        if (tunnel.Definition.Protocol != TunnelProtocol.Http || (_options.OnEvent is null && store is null))
         {
             return null;
         }
 
         var onEvent = _options.OnEvent;
-        var capture = _options.Capture is { } store
+        var capture = store is not null
             ? new CaptureContext(store, tunnel.Name, tunnel.Urls.Count > 0 ? tunnel.Urls[0] : null, tunnel.Definition.Target, header.RemoteEndPoint)
             : null;
         return new HttpExchangeObserver(

@@ -17,6 +17,7 @@ internal sealed class CaptureStore
     private CaptureSubscription[] _subscribers = [];
     private long _used;
     private long _sequence;
+    private volatile bool _disabled;
 
     public CaptureStore(CaptureOptions options, TimeProvider? timeProvider = null)
     {
@@ -55,6 +56,16 @@ internal sealed class CaptureStore
                 return _used;
             }
         }
+    }
+
+    /// <summary>Whether new connections are captured (false once nothing can show the captures).</summary>
+    public bool IsEnabled => !_disabled;
+
+    /// <summary>Stops capturing new connections and drops what was captured.</summary>
+    public void Disable()
+    {
+        _disabled = true;
+        Clear();
     }
 
     /// <summary>Starts capturing an exchange whose request head just passed.</summary>

@@ -18,6 +18,26 @@ public sealed class JsonLineRendererTests
     }
 
     [Fact]
+    public async Task Render_InspectorStartedFirst_FollowsTheFirstTunnelStarted()
+    {
+        var lines = await RenderAsync(new InspectorStartedEvent(Now, new Uri("http://127.0.0.1:4040")), AgentEvents.Connecting(), AgentEvents.TunnelStarted(), AgentEvents.Request());
+
+        Assert.Equal(["tunnel_started", "inspector_started", "request", "stopped"], lines.Select(Event));
+        Assert.Equal("http://127.0.0.1:4040", lines[1].GetProperty("url").GetString());
+        Assert.Equal("info", lines[1].GetProperty("level").GetString());
+    }
+
+    [Fact]
+    public async Task Render_InspectorUnavailable_IsAWarning()
+    {
+        var lines = await RenderAsync(AgentEvents.TunnelStarted(), new InspectorUnavailableEvent(Now, "taken"));
+
+        Assert.Equal("inspector_unavailable", Event(lines[1]));
+        Assert.Equal("warn", lines[1].GetProperty("level").GetString());
+        Assert.Equal("taken", lines[1].GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task Render_Reconnect_ShowsEveryStepAfterTheFirstTunnel()
     {
         var lines = await RenderAsync(

@@ -20,6 +20,14 @@ public sealed class TextRendererTests
     }
 
     [Fact]
+    public async Task Render_Inspector_PrintsItsUrlOrWhyItDidNotStart()
+    {
+        await RenderAsync(null, new InspectorStartedEvent(Now, new Uri("http://127.0.0.1:4041")), new InspectorUnavailableEvent(Now, "ports 4040-4049 are taken"));
+
+        Assert.Equal(["12:00:09 inspector: http://127.0.0.1:4041", "12:00:09 inspector not started: ports 4040-4049 are taken"], Lines()[..2]);
+    }
+
+    [Fact]
     public async Task Render_Request_PrintsMethodPathStatusAndDuration()
     {
         await RenderAsync(null, AgentEvents.Request());

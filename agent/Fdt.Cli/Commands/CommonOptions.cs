@@ -65,6 +65,36 @@ internal static class CommonOptions
         return null;
     }
 
+    /// <summary>Parses a size: a number of bytes, or one with a unit: 512KiB, 1MiB, 1GiB (K, M, G are the same; KB, MB, GB are powers of 1000).</summary>
+    public static long? ParseBytes(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        var digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits]))
+        {
+            digits++;
+        }
+
+        long scale = text[digits..].ToUpperInvariant() switch
+        {
+            "" or "B" => 1,
+            "K" or "KIB" => 1024,
+            "KB" => 1000,
+            "M" or "MIB" => 1024 * 1024,
+            "MB" => 1000 * 1000,
+            "G" or "GIB" => 1024 * 1024 * 1024,
+            "GB" => 1000 * 1000 * 1000,
+            _ => 0,
+        };
+        if (digits > 0 && scale > 0 && long.TryParse(text.AsSpan(0, digits), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value <= long.MaxValue / scale)
+        {
+            return value * scale;
+        }
+
+        result.AddError($"'{text}' is not a size: use e.g. 1048576, 512KiB, 1MiB.");
+        return null;
+    }
+
     /// <summary>--log of the tunnel commands; valid values are checked by the command.</summary>
     public static Option<string> Log() => new("--log")
     {

@@ -11,13 +11,14 @@ namespace Fdt.Cli.Output;
 /// <c>--log json</c>: one JSON object per line on standard output, flushed per line. Every object
 /// has <c>time</c> (ISO 8601, UTC), <c>level</c> (info, warn, error) and <c>event</c>; other fields
 /// are snake_case. The first line is the first <c>tunnel_started</c>: <c>connecting</c> and
-/// <c>session_started</c> are shown only for reconnects.
+/// <c>session_started</c> are shown only for reconnects, and <c>inspector_started</c> follows it.
 /// </summary>
 internal sealed class JsonLineRenderer(TextWriter standardOutput, TimeProvider timeProvider) : QueuedRenderer
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
+    private readonly List<AgentEvent> _held = [];
     private bool _tunnelStarted;
 
     protected override void Write(AgentEvent agentEvent)
@@ -29,9 +30,33 @@ internal sealed class JsonLineRenderer(TextWriter standardOutput, TimeProvider t
                 return;
             }
 
+            if (agentEvent is InspectorStartedEvent or InspectorUnavailableEvent)
+            {
+                // The inspector usually starts first; the URL stays the first line.
+                _held.Add(agentEvent);
+                return;
+            }
+
             _tunnelStarted = agentEvent is TunnelStartedEvent;
+            WriteEvent(agentEvent);
+            if (_tunnelStarted)
+            {
+                foreach (var held in _held)
+                {
+                    WriteEvent(held);
+                }
+
+                _held.Clear();
+            }
+
+            return;
         }
 
+        WriteEvent(agentEvent);
+    }
+
+    private void WriteEvent(AgentEvent agentEvent)
+    {
         var (level, name) = agentEvent switch
         {
             TunnelStartedEvent => ("info", "tunnel_started"),
@@ -45,6 +70,8 @@ internal sealed class JsonLineRenderer(TextWriter standardOutput, TimeProvider t
             NoticeEvent e => (NoticeLevel(e.Level), "notice"),
             TunnelStoppedEvent => ("warn", "tunnel_stopped"),
             DrainingEvent => ("info", "draining"),
+            InspectorStartedEvent => ("info", "inspector_started"),
+            InspectorUnavailableEvent => ("warn", "inspector_unavailable"),
             _ => ("info", ToSnakeCase(agentEvent.GetType().Name.Replace("Event", string.Empty, StringComparison.Ordinal))),
         };
 
@@ -93,6 +120,11 @@ internal sealed class JsonLineRenderer(TextWriter standardOutput, TimeProvider t
                 writer.WriteNumber("request_bytes", e.Exchange.RequestBodyBytes);
                 writer.WriteNumber("response_bytes", e.Exchange.ResponseBodyBytes);
                 WriteNullableString(writer, "request_id", e.Exchange.RequestId);
+                if (e.Exchange.CaptureId is { } captureId)
+                {
+                    writer.WriteString("inspector_id", captureId);
+                }
+
                 break;
             case RequestDeniedEvent e:
                 writer.WriteString("tunnel", e.TunnelName);
@@ -122,6 +154,12 @@ internal sealed class JsonLineRenderer(TextWriter standardOutput, TimeProvider t
                 break;
             case DrainingEvent e:
                 WriteNullableString(writer, "reason", e.Reason);
+                break;
+            case InspectorStartedEvent e:
+                writer.WriteString("url", e.Url.ToString().TrimEnd('/'));
+                break;
+            case InspectorUnavailableEvent e:
+                writer.WriteString("reason", e.Reason);
                 break;
             default:
                 break;

@@ -26,6 +26,8 @@ internal sealed class TextRenderer(TextWriter standardOutput, TextWriter standar
         LocalServiceErrorEvent e => $"{e.TunnelName}: cannot reach the local service at {e.Target}: {e.Reason}",
         NoticeEvent e => $"notice ({e.Level}{(e.Code is null ? string.Empty : $", {e.Code}")}): {e.Message}",
         TunnelStoppedEvent e => $"tunnel {e.TunnelName} stopped by the server: {e.Message}{(e.Code is null ? string.Empty : $" ({e.Code})")}",
+        InspectorStartedEvent e => $"inspector: {e.Url.ToString().TrimEnd('/')}",
+        InspectorUnavailableEvent e => $"inspector not started: {e.Reason}",
         DrainingEvent e => $"the server is restarting{(string.IsNullOrEmpty(e.Reason) ? string.Empty : $" ({e.Reason})")}; fdt will reconnect",
         _ => agentEvent.GetType().Name,
     };

@@ -80,7 +80,7 @@ internal sealed class InspectorServer : IAsyncDisposable
         }
 
         var range = last > address.Port ? $"{address} to port {last}" : address.ToString();
-        throw new InspectorUnavailableException($"Cannot listen on {range}: {failure?.Message}", failure);
+        throw new InspectorUnavailableException($"The inspector cannot listen on {range}: {failure?.Message}", failure);
     }
 
     public async ValueTask DisposeAsync()

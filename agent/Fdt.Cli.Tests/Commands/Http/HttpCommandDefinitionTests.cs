@@ -236,6 +236,49 @@ public sealed class HttpCommandDefinitionTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
+    [Fact]
+    public void Parse_InspectorDefaults_OnWithDefaultLimits()
+    {
+        var input = ParseValid("http", "3000");
+
+        Assert.True(input.Inspect);
+        Assert.Null(input.InspectAddress);
+        Assert.Equal(new Fdt.Agent.Inspection.CaptureOptions(), input.Capture);
+    }
+
+    [Theory]
+    [InlineData("--inspect=false", false)]
+    [InlineData("--inspect:false", false)]
+    [InlineData("--inspect", true)]
+    [InlineData("--inspect=true", true)]
+    public void Parse_Inspect_TurnsTheInspectorOnOrOff(string flag, bool expected)
+        => Assert.Equal(expected, ParseValid("http", "3000", flag).Inspect);
+
+    [Fact]
+    public void Parse_InspectorOptions_YieldAddressAndLimits()
+    {
+        var input = ParseValid("http", "3000", "--inspect-addr", "0.0.0.0:4141", "--inspect-body-limit", "2MiB", "--inspect-max-requests", "50", "--inspect-memory", "256MiB");
+
+        Assert.Equal(new Fdt.Agent.Inspection.Web.InspectorAddress("0.0.0.0", 4141), input.InspectAddress);
+        Assert.Equal(2 * 1024 * 1024, input.Capture.BodyLimit);
+        Assert.Equal(50, input.Capture.MaxExchanges);
+        Assert.Equal(256L * 1024 * 1024, input.Capture.MemoryLimit);
+    }
+
+    [Theory]
+    [InlineData("--inspect-addr", "4040")]
+    [InlineData("--inspect-addr", "http://127.0.0.1:4040")]
+    [InlineData("--inspect-body-limit", "lots")]
+    [InlineData("--inspect-body-limit", "-1")]
+    [InlineData("--inspect-max-requests", "0")]
+    [InlineData("--inspect-memory", "1KiB")]
+    public void Parse_BadInspectorOption_IsAnError(string option, string value)
+    {
+        var result = _root.Parse(["http", "3000", option, value]);
+
+        Assert.NotEmpty(result.Errors);
+    }
+
     private HttpCommandInput ParseValid(params string[] args)
     {
         var result = _root.Parse(args);

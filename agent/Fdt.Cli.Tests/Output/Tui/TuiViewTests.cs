@@ -34,6 +34,15 @@ public sealed class TuiViewTests
     }
 
     [Fact]
+    public void Layout_Inspector_ShowsWebInterfaceRow()
+    {
+        var lines = Text(TuiView.Layout(Online() with { Inspector = "http://127.0.0.1:4040" }, 100, 40, TimeZoneInfo.Utc));
+
+        Assert.Contains(lines, line => line.StartsWith("Web Interface", StringComparison.Ordinal) && line.EndsWith("http://127.0.0.1:4040", StringComparison.Ordinal));
+        Assert.DoesNotContain(Text(TuiView.Layout(Online(), 100, 40, TimeZoneInfo.Utc)), line => line.StartsWith("Web Interface", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Layout_Requests_NewestFirstAsGiven()
     {
         var lines = Text(TuiView.Layout(Online(), 100, 40, TimeZoneInfo.Utc));

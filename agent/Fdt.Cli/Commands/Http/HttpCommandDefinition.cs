@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Fdt.Agent;
+using Fdt.Agent.Inspection;
+using Fdt.Agent.Inspection.Web;
 using Fdt.Cli.Output;
 using Fdt.Protocol.Control;
 
@@ -72,6 +74,34 @@ internal sealed class HttpCommandDefinition : Command
             }
 
             if (policy?.Validate() is { } error)
+            {
+                result.AddError(error);
+            }
+        });
+        Add(Inspect);
+        Add(InspectAddr);
+        Add(InspectBodyLimit);
+        Add(InspectMaxRequests);
+        Add(InspectMemory);
+        Validators.Add(result =>
+        {
+            CaptureOptions capture;
+            try
+            {
+                capture = new CaptureOptions
+                {
+                    BodyLimit = (int)Math.Min(result.GetValue(InspectBodyLimit) ?? CaptureOptions.DefaultBodyLimit, int.MaxValue),
+                    MaxExchanges = result.GetValue(InspectMaxRequests) ?? new CaptureOptions().MaxExchanges,
+                    MemoryLimit = result.GetValue(InspectMemory) ?? new CaptureOptions().MemoryLimit,
+                };
+            }
+            catch (InvalidOperationException)
+            {
+                // An option's value did not parse; it has reported its own error.
+                return;
+            }
+
+            if (capture.Validate() is { } error)
             {
                 result.AddError(error);
             }
@@ -204,6 +234,50 @@ internal sealed class HttpCommandDefinition : Command
         CustomParser = CommonOptions.ParseSeconds,
     };
 
+    public Option<bool> Inspect { get; } = new("--inspect")
+    {
+        Description = "Serve the local inspector: a page and API at http://127.0.0.1:4040 that show, replay and export the requests this agent forwards; --inspect=false turns it off [default: true].",
+        HelpName = "true|false",
+        DefaultValueFactory = static _ => true,
+    };
+
+    public Option<InspectorAddress> InspectAddr { get; } = new("--inspect-addr")
+    {
+        Description = "Where the inspector listens [default: 127.0.0.1:4040, or the next free port up to 4049]. Only loopback unless you name another address.",
+        HelpName = "HOST:PORT",
+        CustomParser = static result =>
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (InspectorAddress.TryParse(value, out var address, out var error))
+            {
+                return address;
+            }
+
+            result.AddError("--inspect-addr: " + error);
+            return null;
+        },
+    };
+
+    public Option<long?> InspectBodyLimit { get; } = new("--inspect-body-limit")
+    {
+        Description = "Bytes of each request and response body the inspector keeps, e.g. 1MiB, 256KiB, 0 [default: 1MiB]; longer bodies are marked truncated.",
+        HelpName = "SIZE",
+        CustomParser = CommonOptions.ParseBytes,
+    };
+
+    public Option<int?> InspectMaxRequests { get; } = new("--inspect-max-requests")
+    {
+        Description = "Requests the inspector keeps; the oldest are dropped first [default: 500].",
+        HelpName = "N",
+    };
+
+    public Option<long?> InspectMemory { get; } = new("--inspect-memory")
+    {
+        Description = "Memory all captured requests may take together, e.g. 64MiB; the oldest are dropped first [default: 64MiB].",
+        HelpName = "SIZE",
+        CustomParser = CommonOptions.ParseBytes,
+    };
+
     public Option<string> Log { get; } = CommonOptions.Log();
 
     public Option<bool> Insecure { get; } = CommonOptions.Insecure();
@@ -223,6 +297,14 @@ internal sealed class HttpCommandDefinition : Command
             Scheme = parseResult.GetValue(Scheme),
             RedirectHttps = parseResult.GetValue(RedirectHttps),
             Policy = BuildPolicy(parseResult.GetResult),
+            Inspect = parseResult.GetValue(Inspect),
+            InspectAddress = parseResult.GetValue(InspectAddr),
+            Capture = new CaptureOptions
+            {
+                BodyLimit = parseResult.GetValue(InspectBodyLimit) is { } limit ? (int)Math.Min(limit, int.MaxValue) : CaptureOptions.DefaultBodyLimit,
+                MaxExchanges = parseResult.GetValue(InspectMaxRequests) ?? new CaptureOptions().MaxExchanges,
+                MemoryLimit = parseResult.GetValue(InspectMemory) ?? new CaptureOptions().MemoryLimit,
+            },
             Log = parseResult.GetValue(Log),
             Insecure = parseResult.GetValue(Insecure),
             Transport = parseResult.GetValue(Transport),

@@ -1,4 +1,6 @@
 using Fdt.Agent;
+using Fdt.Agent.Inspection;
+using Fdt.Agent.Inspection.Web;
 using Fdt.Protocol.Control;
 
 namespace Fdt.Cli.Commands.Http;
@@ -31,6 +33,15 @@ internal sealed record HttpCommandInput
 
     /// <summary>--basic-auth, --cidr-allow, --cidr-deny, --max-request-body; null when none was given.</summary>
     public TunnelPolicyRequest? Policy { get; init; }
+
+    /// <summary>--inspect: serve the local inspector (http tunnels only).</summary>
+    public bool Inspect { get; init; }
+
+    /// <summary>--inspect-addr, when given (then only that address is tried).</summary>
+    public InspectorAddress? InspectAddress { get; init; }
+
+    /// <summary>--inspect-body-limit, --inspect-max-requests, --inspect-memory.</summary>
+    public CaptureOptions Capture { get; init; } = new();
 
     /// <summary>--log: tui, text, json or none; null picks tui on a terminal and text otherwise.</summary>
     public string? Log { get; init; }

@@ -14,6 +14,9 @@ internal sealed record TuiSnapshot
 
     public TimeSpan? Latency { get; init; }
 
+    /// <summary>The local inspector's address, when it serves.</summary>
+    public string? Inspector { get; init; }
+
     public IReadOnlyList<ForwardingRow> Forwarding { get; init; } = [];
 
     /// <summary>Newest first.</summary>

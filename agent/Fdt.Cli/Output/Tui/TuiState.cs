@@ -14,6 +14,7 @@ internal sealed class TuiState(string version)
     private SessionStatus _status = SessionStatus.Connecting;
     private int _attempt;
     private string? _account;
+    private string? _inspector;
     private string? _message;
     private bool _messageIsWarning;
 
@@ -82,6 +83,12 @@ internal sealed class TuiState(string version)
                     _forwarding.RemoveAll(row => row.Tunnel == e.TunnelName);
                     SetMessage($"tunnel {e.TunnelName} stopped by the server: {e.Message}", warning: true);
                     break;
+                case InspectorStartedEvent e:
+                    _inspector = e.Url.ToString().TrimEnd('/');
+                    break;
+                case InspectorUnavailableEvent e:
+                    SetMessage($"inspector not started: {e.Reason}", warning: true);
+                    break;
                 case DrainingEvent:
                     SetMessage("the server is restarting; fdt will reconnect", warning: false);
                     break;
@@ -111,6 +118,7 @@ internal sealed class TuiState(string version)
                 Account = _account,
                 Version = version,
                 Latency = _status == SessionStatus.Online ? latency : null,
+                Inspector = _inspector,
                 Forwarding = [.. _forwarding],
                 Requests = [.. _requests.Reverse()],
                 Message = _message,

@@ -43,6 +43,11 @@ internal static class TuiView
         lines.Add(Row("Account", labelWidth, snapshot.Account ?? "-", Plain));
         lines.Add(Row("Version", labelWidth, snapshot.Version, Plain));
         lines.Add(Row("Latency", labelWidth, snapshot.Latency is { } latency ? string.Create(CultureInfo.InvariantCulture, $"{latency.TotalMilliseconds:0} ms") : "-", Plain));
+        if (snapshot.Inspector is not null)
+        {
+            lines.Add(Row("Web Interface", labelWidth, snapshot.Inspector, Plain));
+        }
+
         if (snapshot.Forwarding.Count == 0)
         {
             lines.Add(Row("Forwarding", labelWidth, "-", Dim));
