@@ -42,7 +42,7 @@ internal static class CommonOptions
 
     /// <summary>The policy, or null when it holds no rule.</summary>
     public static TunnelPolicyRequest? NullIfEmpty(TunnelPolicyRequest policy)
-        => policy.HasHttpRules || policy.CidrAllow is not null || policy.CidrDeny is not null ? policy : null;
+        => policy.HasHttpRules || policy.CidrAllow is not null || policy.CidrDeny is not null || policy.Inspect is not null ? policy : null;
 
     /// <summary>Parses a duration: "30s", "2m", "1h", "500ms", or a number of seconds.</summary>
     public static double? ParseSeconds(System.CommandLine.Parsing.ArgumentResult result)

@@ -246,6 +246,14 @@ public sealed class HttpCommandDefinitionTests : IDisposable
         Assert.Equal(new Fdt.Agent.Inspection.CaptureOptions(), input.Capture);
     }
 
+    [Fact]
+    public void Parse_InspectFalse_AsksTheEdgeNotToCaptureEither()
+    {
+        Assert.False(ParseValid("http", "3000", "--inspect=false").Policy?.Inspect);
+        Assert.Null(ParseValid("http", "3000").Policy);
+        Assert.Null(ParseValid("http", "3000", "--inspect", "--basic-auth", "a:b").Policy!.Inspect);
+    }
+
     [Theory]
     [InlineData("--inspect=false", false)]
     [InlineData("--inspect:false", false)]

@@ -333,6 +333,9 @@ internal sealed class HttpCommandDefinition : Command
             VerifyWebhook = Value(VerifyWebhook) is { } provider ? new WebhookVerificationRequest { Provider = provider.ToLowerInvariant(), Secret = secret } : null,
             CircuitBreakerFailures = Value(CircuitBreaker),
             CircuitBreakerSeconds = Value(CircuitBreakerOpen),
+
+            // --inspect=false keeps the exchanges out of the edge's capture too.
+            Inspect = find(Inspect) is { } inspect && !inspect.GetValueOrDefault<bool>() ? false : null,
         });
     }
 
