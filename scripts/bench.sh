@@ -101,8 +101,9 @@ server_pid=$!
 pids+=($server_pid)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$server_port/" >/dev/null && break; sleep 0.1; done
 
-start_agent() { # name -> starts an agent for NAME.localhost
-  FDT_CONFIG="$work/agent-$1.json" dotnet "$agent_dll" http "127.0.0.1:$origin_port" --server "http://127.0.0.1:$server_port" --authtoken "$token" --subdomain "$1" --log none > "$work/agent-$1.log" 2>&1 &
+start_agent() { # name [fdt http options…] -> starts an agent for NAME.localhost
+  local name=$1; shift
+  FDT_CONFIG="$work/agent-$name.json" dotnet "$agent_dll" http "127.0.0.1:$origin_port" --server "http://127.0.0.1:$server_port" --authtoken "$token" --subdomain "$name" --log none "$@" > "$work/agent-$name.log" 2>&1 &
   agent_pid=$!
   pids+=($agent_pid)
 }
@@ -120,7 +121,8 @@ if [[ $inspector == false ]]; then
   tunnel_host="bench.localhost:$server_port"
   wait_tunnel "$tunnel_host"
 else
-  # A team, an authtoken, and the reserved name "plain" whose policy turns capture off.
+  # A team, an authtoken, and the reserved name "plain" whose policy turns the edge's capture off
+  # (its agent also runs with --inspect=false: no local inspector either).
   api="http://127.0.0.1:$server_port/v1"
   json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
   access=$(curl -sf -X POST "$api/setup" -H 'Content-Type: application/json' -d '{"email":"bench@example.com","displayName":"Bench","password":"bench-password-123"}' | json "['accessToken']")
@@ -131,7 +133,7 @@ else
   curl -sf -X PUT "$api/teams/$team/reserved-names/$reservation/policy" "${auth[@]}" -d '{"inspect":false}' >/dev/null
   start_agent inspected
   captured_pid=$agent_pid
-  start_agent plain
+  start_agent plain --inspect=false
   wait_tunnel "inspected.localhost:$server_port"
   wait_tunnel "plain.localhost:$server_port"
   agent_pid=$captured_pid

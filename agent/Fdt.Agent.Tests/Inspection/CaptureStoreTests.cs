@@ -6,6 +6,30 @@ namespace Fdt.Agent.Tests.Inspection;
 public sealed class CaptureStoreTests
 {
     [Fact]
+    public void Begin_FasterThanTheCaptureRate_LetsExchangesPassUncaptured_UntilTheBudgetRefills()
+    {
+        var time = new Fdt.Testing.FakeTimeProvider();
+        var store = Captures.Store(time: time, maxPerSecond: 2);
+
+        var captured = Enumerable.Range(0, 6).Count(i => Observe(store, $"/{i}") is not null);
+
+        Assert.Equal(4, captured);
+        Assert.Equal(2, store.Skipped);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.NotNull(Observe(store, "/later"));
+    }
+
+    private static CapturedExchange? Observe(CaptureStore store, string path)
+    {
+        var observer = Captures.Observer(store);
+        observer.Requests.Feed(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: a\r\n\r\n"));
+        var captured = observer.LastRequestCapture;
+        observer.Responses.Feed(Encoding.ASCII.GetBytes("HTTP/1.1 204 No Content\r\n\r\n"));
+        observer.OnConnectionClosed();
+        return captured;
+    }
+
+    [Fact]
     public void Begin_MoreThanMaxExchanges_DropsOldestFirst()
     {
         var store = Captures.Store(maxExchanges: 3);

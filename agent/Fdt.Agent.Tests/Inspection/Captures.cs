@@ -9,8 +9,8 @@ internal static class Captures
 {
     public static readonly LocalTarget Origin = new("127.0.0.1", 3000);
 
-    public static CaptureStore Store(int bodyLimit = CaptureOptions.DefaultBodyLimit, int maxExchanges = 500, long memoryLimit = 64L * 1024 * 1024, TimeProvider? time = null)
-        => new(new CaptureOptions { BodyLimit = bodyLimit, MaxExchanges = maxExchanges, MemoryLimit = memoryLimit }, time);
+    public static CaptureStore Store(int bodyLimit = CaptureOptions.DefaultBodyLimit, int maxExchanges = 500, long memoryLimit = 64L * 1024 * 1024, TimeProvider? time = null, int maxPerSecond = 0)
+        => new(new CaptureOptions { BodyLimit = bodyLimit, MaxExchanges = maxExchanges, MemoryLimit = memoryLimit, MaxPerSecond = maxPerSecond }, time);
 
     public static HttpExchangeObserver Observer(CaptureStore store, string? remoteAddress = null, LocalTarget? target = null)
         => new(store.Time, onExchange: null, new CaptureContext(store, "demo", "http://demo.localhost:8080", target ?? Origin, remoteAddress));

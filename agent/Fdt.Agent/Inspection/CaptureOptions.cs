@@ -15,6 +15,13 @@ internal sealed record CaptureOptions
     /// <summary>Memory all captures may take together (heads and bodies); the oldest exchanges are dropped first to make room.</summary>
     public long MemoryLimit { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Exchanges captured per second at most (bursts of twice as many; 0: no limit). Beyond it
+    /// exchanges pass uncaptured, so a tunnel under load pays nothing for the inspector. Replays are
+    /// always captured.
+    /// </summary>
+    public int MaxPerSecond { get; init; } = 50;
+
     /// <summary>How long a replay may wait for the local service's whole answer.</summary>
     public TimeSpan ReplayTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -24,6 +31,11 @@ internal sealed record CaptureOptions
         if (BodyLimit < 0)
         {
             return "The body capture limit cannot be negative.";
+        }
+
+        if (MaxPerSecond < 0)
+        {
+            return "The inspector's capture rate cannot be negative.";
         }
 
         if (MaxExchanges < 1)

@@ -68,13 +68,50 @@ internal sealed class CaptureStore
         Clear();
     }
 
-    /// <summary>Starts capturing an exchange whose request head just passed.</summary>
-    internal CapturedExchange Begin(CaptureContext context, string method, string target, ReadOnlySpan<byte> head, long? contentLength, DateTimeOffset startedAt, long startTimestamp)
+    /// <summary>Starts capturing an exchange whose request head just passed; null when over the capture rate.</summary>
+    internal CapturedExchange? Begin(CaptureContext context, string method, string target, ReadOnlySpan<byte> head, long? contentLength, DateTimeOffset startedAt, long startTimestamp)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.ReplayOf is null && !TakeBudget(startTimestamp))
+        {
+            Interlocked.Increment(ref _skipped);
+            return null;
+        }
+
         var request = MessageHead.Parse(head, isRequest: true);
         var exchange = new CapturedExchange(context, method, target, request, startedAt, startTimestamp, contentLength);
         Add(exchange, request.EstimatedBytes);
         return exchange;
+    }
+
+    /// <summary>Exchanges not captured because they came faster than <see cref="CaptureOptions.MaxPerSecond"/>.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    private long _skipped;
+    private double _tokens = -1;
+    private long _refilled;
+
+    private bool TakeBudget(long now)
+    {
+        var rate = Options.MaxPerSecond;
+        if (rate <= 0)
+        {
+            return true;
+        }
+
+        lock (_lock)
+        {
+            var burst = rate * 2.0;
+            _tokens = _tokens < 0 ? burst : Math.Min(burst, _tokens + ((now - _refilled) * rate / (double)Time.TimestampFrequency));
+            _refilled = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
+
+            _tokens -= 1;
+            return true;
+        }
     }
 
     public CapturedExchange? Find(string id)

@@ -82,6 +82,7 @@ internal sealed class HttpCommandDefinition : Command
         Add(InspectAddr);
         Add(InspectBodyLimit);
         Add(InspectMaxRequests);
+        Add(InspectMaxRate);
         Add(InspectMemory);
         Validators.Add(result =>
         {
@@ -93,6 +94,7 @@ internal sealed class HttpCommandDefinition : Command
                     BodyLimit = (int)Math.Min(result.GetValue(InspectBodyLimit) ?? CaptureOptions.DefaultBodyLimit, int.MaxValue),
                     MaxExchanges = result.GetValue(InspectMaxRequests) ?? new CaptureOptions().MaxExchanges,
                     MemoryLimit = result.GetValue(InspectMemory) ?? new CaptureOptions().MemoryLimit,
+                    MaxPerSecond = result.GetValue(InspectMaxRate) ?? new CaptureOptions().MaxPerSecond,
                 };
             }
             catch (InvalidOperationException)
@@ -271,6 +273,12 @@ internal sealed class HttpCommandDefinition : Command
         HelpName = "N",
     };
 
+    public Option<int?> InspectMaxRate { get; } = new("--inspect-max-rate")
+    {
+        Description = "Requests per second the inspector captures at most (bursts of twice as many; 0: all) [default: 50]; the rest pass uncaptured.",
+        HelpName = "N",
+    };
+
     public Option<long?> InspectMemory { get; } = new("--inspect-memory")
     {
         Description = "Memory all captured requests may take together, e.g. 64MiB; the oldest are dropped first [default: 64MiB].",
@@ -304,6 +312,7 @@ internal sealed class HttpCommandDefinition : Command
                 BodyLimit = parseResult.GetValue(InspectBodyLimit) is { } limit ? (int)Math.Min(limit, int.MaxValue) : CaptureOptions.DefaultBodyLimit,
                 MaxExchanges = parseResult.GetValue(InspectMaxRequests) ?? new CaptureOptions().MaxExchanges,
                 MemoryLimit = parseResult.GetValue(InspectMemory) ?? new CaptureOptions().MemoryLimit,
+                MaxPerSecond = parseResult.GetValue(InspectMaxRate) ?? new CaptureOptions().MaxPerSecond,
             },
             Log = parseResult.GetValue(Log),
             Insecure = parseResult.GetValue(Insecure),
