@@ -83,12 +83,18 @@ public sealed class InspectionTests
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Host", new Uri(tunnel.Url).Authority);
         await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{tunnel.Edge.Port}/ws"), Ct);
-        await socket.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, true, Ct);
         var buffer = new byte[16];
-        Assert.Equal(4, (await socket.ReceiveAsync(buffer, Ct)).Count);
+        for (var i = 0; i < 3; i++)
+        {
+            await socket.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Text, true, Ct);
+            Assert.Equal(4, (await socket.ReceiveAsync(buffer, Ct)).Count);
+        }
+
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", Ct);
         var handshake = await sink.NextAsync(c => c.Kind == "websocket");
         Assert.Equal(101, handshake.Status);
+        Assert.Equal((3, 3), (handshake.WebSocket!.MessagesFromClient, handshake.WebSocket.MessagesFromServer));
+        Assert.True(handshake.WebSocket.Closed);
     }
 
     [Fact]

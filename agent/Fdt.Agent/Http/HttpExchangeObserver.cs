@@ -1,4 +1,5 @@
 using Fdt.Agent.Inspection;
+using Fdt.Protocol.WebSockets;
 
 namespace Fdt.Agent.Http;
 

@@ -1,3 +1,5 @@
+using Fdt.Protocol.WebSockets;
+
 namespace Fdt.Agent.Inspection;
 
 /// <summary>

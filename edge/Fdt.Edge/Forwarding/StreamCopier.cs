@@ -30,7 +30,7 @@ internal static class StreamCopier
     private const int BufferSize = 64 * 1024;
 
     /// <param name="copied">Called with the byte count after each write (counters, idle timers).</param>
-    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken, Action<int>? copied = null)
+    public static async ValueTask<(CopyResult Result, Exception? Error)> CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken, Action<int>? copied = null, Fdt.Protocol.WebSockets.WebSocketFrameCounter? frames = null)
     {
         byte[]? buffer = null;
         try
@@ -61,6 +61,8 @@ internal static class StreamCopier
                 {
                     return (CopyResult.Completed, null);
                 }
+
+                frames?.Feed(buffer.AsSpan(0, read));
 
                 try
                 {

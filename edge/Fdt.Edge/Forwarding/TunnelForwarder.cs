@@ -313,12 +313,16 @@ public sealed partial class TunnelForwarder : IDisposable
             {
                 if (capture is not null)
                 {
-                    // Upgraded connections (WebSocket) are recorded as their handshake.
+                    // Upgraded connections are recorded as their handshake, WebSockets with their message counts.
                     capture.Kind = "websocket";
                     capture.Status = StatusCodes.Status101SwitchingProtocols;
+                    if (string.Equals(context.Request.Headers.Upgrade, "websocket", StringComparison.OrdinalIgnoreCase))
+                    {
+                        capture.WebSocket = new Fdt.Protocol.WebSockets.WebSocketCounts();
+                    }
                 }
 
-                await UpgradeAsync(context, upgradeFeature!, response, binding);
+                await UpgradeAsync(context, upgradeFeature!, response, binding, capture?.WebSocket);
                 return true;
             }
 
@@ -516,7 +520,7 @@ public sealed partial class TunnelForwarder : IDisposable
         }
     }
 
-    private async Task UpgradeAsync(HttpContext context, IHttpUpgradeFeature upgradeFeature, HttpResponseMessage response, TunnelBinding binding)
+    private async Task UpgradeAsync(HttpContext context, IHttpUpgradeFeature upgradeFeature, HttpResponseMessage response, TunnelBinding binding, Fdt.Protocol.WebSockets.WebSocketCounts? counts = null)
     {
         CopyResponseHeaders(response.Headers, context.Response.Headers, upgrade: true);
         CopyResponseHeaders(response.Content.Headers, context.Response.Headers, upgrade: true);
@@ -538,8 +542,8 @@ public sealed partial class TunnelForwarder : IDisposable
         await using (visitor)
         {
             using var done = new CancellationTokenSource();
-            var toUpstream = StreamCopier.CopyAsync(visitor, upstream, done.Token).AsTask();
-            var toVisitor = StreamCopier.CopyAsync(upstream, visitor, done.Token).AsTask();
+            var toUpstream = StreamCopier.CopyAsync(visitor, upstream, done.Token, frames: counts is null ? null : new(counts, fromClient: true)).AsTask();
+            var toVisitor = StreamCopier.CopyAsync(upstream, visitor, done.Token, frames: counts is null ? null : new(counts, fromClient: false)).AsTask();
 
             // When either side ends, the upgraded connection is over: close both.
             await Task.WhenAny(toUpstream, toVisitor);

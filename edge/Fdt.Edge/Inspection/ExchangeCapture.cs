@@ -59,7 +59,10 @@ public sealed class ExchangeCapture
     /// <summary>The edge's error code when the edge answered (ERR_FDT_…).</summary>
     public string? ErrorCode { get; set; }
 
-    /// <summary>"http", "websocket" (handshake only) or "sse" (events counted).</summary>
+    /// <summary>WebSocket messages each way, counted from frame headers while the connection lasts.</summary>
+    public Fdt.Protocol.WebSockets.WebSocketCounts? WebSocket { get; set; }
+
+    /// <summary>"http", "websocket" (handshake and message counts) or "sse" (events counted).</summary>
     public string Kind { get; set; } = "http";
 }
 

@@ -31,7 +31,7 @@ public sealed class CapturedRequest
     /// <summary>"http", "websocket" or "sse".</summary>
     public required string Kind { get; set; }
 
-    /// <summary>Server-sent events counted in the response.</summary>
+    /// <summary>Server-sent events counted in the response, or WebSocket messages both ways.</summary>
     public int Events { get; set; }
 
     public string? ErrorCode { get; set; }

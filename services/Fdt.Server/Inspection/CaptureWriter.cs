@@ -145,7 +145,7 @@ internal sealed partial class CaptureWriter : ICaptureSink, IHostedService, IDis
                 ClientAddress = capture.ClientAddress?.ToString(),
                 Status = capture.Status,
                 Kind = capture.Kind,
-                Events = capture.ResponseBody.Events,
+                Events = capture.WebSocket is { } socket ? (int)Math.Min(int.MaxValue, socket.MessagesFromClient + socket.MessagesFromServer) : capture.ResponseBody.Events,
                 ErrorCode = capture.ErrorCode,
                 ReceivedAt = new DateTime(receivedAt.Ticks - (receivedAt.Ticks % 10), DateTimeKind.Utc),
                 FirstByteMilliseconds = capture.FirstByte?.TotalMilliseconds,

@@ -1,6 +1,6 @@
-using Fdt.Agent.Inspection;
+using Fdt.Protocol.WebSockets;
 
-namespace Fdt.Agent.Tests.Inspection;
+namespace Fdt.Protocol.Tests.WebSockets;
 
 public sealed class WebSocketFrameCounterTests
 {

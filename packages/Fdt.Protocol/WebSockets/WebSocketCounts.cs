@@ -1,7 +1,7 @@
-namespace Fdt.Agent.Inspection;
+namespace Fdt.Protocol.WebSockets;
 
 /// <summary>What went through a WebSocket connection after its handshake, counted as the frames pass.</summary>
-internal sealed class WebSocketCounts
+public sealed class WebSocketCounts
 {
     private long _fromClient;
     private long _fromServer;
@@ -16,7 +16,7 @@ internal sealed class WebSocketCounts
     /// <summary>Whether the connection has ended (a close frame or the end of the stream).</summary>
     public bool Closed => Volatile.Read(ref _closed) != 0;
 
-    internal void AddMessage(bool fromClient)
+    public void AddMessage(bool fromClient)
     {
         if (fromClient)
         {
@@ -28,5 +28,5 @@ internal sealed class WebSocketCounts
         }
     }
 
-    internal void MarkClosed() => Volatile.Write(ref _closed, 1);
+    public void MarkClosed() => Volatile.Write(ref _closed, 1);
 }

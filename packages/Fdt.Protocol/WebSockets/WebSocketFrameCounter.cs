@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 
-namespace Fdt.Agent.Inspection;
+namespace Fdt.Protocol.WebSockets;
 
 /// <summary>
 /// Follows one direction of a WebSocket connection (RFC 6455 section 5.2) frame by frame, reading
 /// only the 2 to 14 header bytes of each and skipping payloads, and counts complete data messages.
 /// Anything that is not a valid frame stops counting; the bytes themselves are never touched.
 /// </summary>
-internal sealed class WebSocketFrameCounter(WebSocketCounts counts, bool fromClient)
+public sealed class WebSocketFrameCounter(WebSocketCounts counts, bool fromClient)
 {
     private readonly byte[] _header = new byte[14];
     private int _headerLength;
