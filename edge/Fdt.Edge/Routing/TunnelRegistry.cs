@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Fdt.Edge.Diagnostics;
 using Fdt.Edge.Policy;
 using Fdt.Edge.Sessions;
 using Fdt.Protocol;
@@ -34,9 +35,11 @@ public sealed partial class TunnelRegistry
 
     private readonly INameReservationPolicy _reservations;
     private readonly ITunnelObserver[] _observers;
+    private readonly EdgeMetrics? _metrics;
 
-    public TunnelRegistry(IOptions<EdgeOptions> options, ILeaseStore store, TimeProvider time, ILogger<TunnelRegistry> logger, INameReservationPolicy? reservations = null, IEnumerable<ITunnelObserver>? observers = null)
+    public TunnelRegistry(IOptions<EdgeOptions> options, ILeaseStore store, TimeProvider time, ILogger<TunnelRegistry> logger, INameReservationPolicy? reservations = null, IEnumerable<ITunnelObserver>? observers = null, EdgeMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options.Value;
         _store = store;
         _reservations = reservations ?? new NoNameReservations();
@@ -128,6 +131,7 @@ public sealed partial class TunnelRegistry
 
         var now = _time.GetUtcNow();
         TunnelBinding binding;
+        var resumed = false;
         lock (_lock)
         {
             if (request.Name is null && tcp)
@@ -155,9 +159,13 @@ public sealed partial class TunnelRegistry
                 {
                     return new BindOutcome(null, refusal);
                 }
+
+                // The agent that held the lease is back (a reconnect).
+                resumed = true;
             }
 
             binding = new TunnelBinding("t" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), name, request.Protocol, session, urlsFor(name), request, now) { Policy = policy ?? TunnelPolicy.None };
+            binding.UseMetrics(_metrics);
             _names[name] = new NameEntry(name, session.Identity.OwnerId, session.ResumeKeyHash) { Active = binding };
             _leased.TryRemove(name, out _);
             _byName[name] = binding;
@@ -165,6 +173,7 @@ public sealed partial class TunnelRegistry
             PersistLocked(now);
         }
 
+        _metrics?.TunnelBound(binding, resumed);
         foreach (var observer in _observers)
         {
             observer.OnBound(binding);
@@ -221,6 +230,7 @@ public sealed partial class TunnelRegistry
             PersistLocked(now);
         }
 
+        _metrics?.TunnelReleased(binding);
         var leased = keepLease && !string.IsNullOrEmpty(binding.Session.ResumeKeyHash);
         foreach (var observer in _observers)
         {
