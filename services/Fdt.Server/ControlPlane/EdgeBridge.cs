@@ -54,6 +54,12 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     /// <summary>This edge process's id in the database.</summary>
     public string EdgeNodeId { get; }
 
+    /// <summary>Whether the edge node is registered in the database (readiness).</summary>
+    public bool IsRegistered { get; private set; }
+
+    /// <summary>Whether the last poll of the database succeeded (readiness).</summary>
+    public bool LastPollSucceeded { get; private set; } = true;
+
     // EdgeControl depends on the edge's registries, which depend on this bridge: resolve it late.
     private EdgeControl Control => _services.GetRequiredService<EdgeControl>();
 
@@ -70,6 +76,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
             await LoadRevocationsAsync(db, cancellationToken);
         }
 
+        IsRegistered = true;
         _writer = WriteLoopAsync();
         _poller = PollLoopAsync();
     }
@@ -255,6 +262,8 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
                     await HeartbeatAsync(db, _stop.Token);
                     nextHeartbeat = _time.GetTimestamp() + (long)(_options.HeartbeatInterval.TotalSeconds * _time.TimestampFrequency);
                 }
+
+                LastPollSucceeded = true;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -262,6 +271,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
             {
+                LastPollSucceeded = false;
                 Log.DatabaseFailed(_logger, "polling the control plane", ex);
             }
         }

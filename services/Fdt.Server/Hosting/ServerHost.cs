@@ -8,6 +8,9 @@ using Fdt.Edge;
 using Fdt.Edge.Auth;
 using Fdt.Edge.Listeners;
 using Fdt.Edge.Routing;
+using Fdt.Observability;
+using Fdt.Observability.Health;
+using Fdt.Observability.Jobs;
 using Fdt.Protocol.Transport;
 using Fdt.Server.Certificates;
 using Fdt.Server.ControlPlane;
@@ -44,6 +47,18 @@ internal static class ServerHost
             ["Edge:TcpPorts"] = settings.TcpPorts,
             ["Edge:TcpListenAddress"] = settings.ListenAddress == "localhost" ? "127.0.0.1" : settings.ListenAddress,
         });
+        if (settings.MetricsPort is { } metricsPortSetting)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Server:MetricsPort"] = metricsPortSetting.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        // Metrics (/metrics), health (/healthz) and readiness (/readyz) on every role;
+        // Server:MetricsPort moves /metrics to a port of its own.
+        builder.AddFdtObservability();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton(sp => new MetricsListener(sp.GetRequiredService<IConfiguration>().GetValue<int?>("Server:MetricsPort")));
+
         builder.Services.AddHostedService<DataDirectoryInitializer>();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
@@ -93,6 +108,12 @@ internal static class ServerHost
                     });
                 });
             }
+
+            var metricsListener = kestrel.ApplicationServices.GetRequiredService<MetricsListener>();
+            if (metricsListener.ConfiguredPort is { } metricsPort)
+            {
+                Listen(kestrel, settings.ListenAddress, metricsPort, metricsListener.Attach);
+            }
         });
         if (settings.HttpsPort is not null && settings.Roles.HasFlag(ServerRole.Edge))
         {
@@ -109,6 +130,9 @@ internal static class ServerHost
         {
             builder.AddFdtData();
             builder.AddFdtApi();
+
+            // No job runs yet; the workers role will record its jobs here (fdt_jobs_*).
+            builder.Services.AddSingleton<JobMetrics>();
         }
 
         if (settings.Roles.HasFlag(ServerRole.Edge))
@@ -123,6 +147,7 @@ internal static class ServerHost
                 builder.Services.AddSingleton<IControlPlaneEvents>(sp => sp.GetRequiredService<EdgeBridge>());
                 builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITunnelObserver, EdgeBridge>(sp => sp.GetRequiredService<EdgeBridge>()));
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<EdgeBridge>());
+                builder.Services.AddHealthChecks().AddCheck<ControlPlaneHealthCheck>(ControlPlaneHealthCheck.Name, tags: [HealthTags.Ready]);
             }
             else
             {
@@ -133,6 +158,15 @@ internal static class ServerHost
         }
 
         var app = builder.Build();
+
+        // Instruments exist (with HELP and TYPE on /metrics) from the start, not from first use.
+        app.Services.GetRequiredService<ServerMetrics>();
+        app.Services.GetService<JobMetrics>();
+
+        // First: the metrics port serves metrics and health only, never a tunnel.
+        var metricsListener = app.Services.GetRequiredService<MetricsListener>();
+        app.UseFdtMetricsPort(() => metricsListener.Port);
+
         if (settings.Roles.HasFlag(ServerRole.Edge))
         {
             // First: requests for tunnel hosts never reach the server's own endpoints.
@@ -145,6 +179,9 @@ internal static class ServerHost
             app.UseFdtApi();
             app.MapFdtApi();
         }
+
+        app.MapFdtHealth();
+        app.MapFdtMetrics();
 
         app.MapGet("/", () => Results.Text("FDT server. Start a tunnel with `fdt http 3000`.\n"));
         return app;
@@ -201,9 +238,19 @@ internal static class ServerHost
         var publicPort = settings.PublicPort ?? port;
         var tunnelPattern = $"http://NAME.{settings.BaseDomain}{(publicPort == 80 ? string.Empty : ":" + publicPort)}";
         Console.WriteLine($"FDT server {typeof(ServerHost).Assembly.GetName().Version?.ToString(3)} is running (roles: {settings.Roles.ToString().ToLowerInvariant()})");
+        var metricsPort = app.Services.GetRequiredService<MetricsListener>().Port;
         foreach (var address in addresses)
         {
-            Console.WriteLine($"  Listening on {address}");
+            if (metricsPort is null || new Uri(address).Port != metricsPort)
+            {
+                Console.WriteLine($"  Listening on {address}");
+            }
+        }
+
+        var metrics = metricsPort is null ? new Uri(serverUrl) : addresses.Select(a => new Uri(a)).FirstOrDefault(u => u.Port == metricsPort);
+        if (metrics is not null)
+        {
+            Console.WriteLine($"  Metrics at   {metrics.Scheme}://{(metricsPort is not null && settings.ListenAddress is "localhost" or "*" ? "localhost:" + metrics.Port : metrics.Authority)}/metrics");
         }
 
         Console.WriteLine($"  Tunnels at   {tunnelPattern}");
