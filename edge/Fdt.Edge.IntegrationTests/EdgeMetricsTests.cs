@@ -44,9 +44,10 @@ public sealed class EdgeMetricsTests
         }
 
         PrometheusScrape scrape = null!;
-        await Eventually.TrueAsync(() => (scrape = Scrape(collector)).Value("fdt_edge_http_requests_total", "status_class=2xx") == 4, "four 2xx requests counted", cancellationToken: Ct);
-        Assert.Equal(1, scrape.Value("fdt_edge_http_requests_total", "status_class=4xx"));
-        Assert.Null(scrape.Value("fdt_edge_http_requests_total", "status_class=5xx"));
+        await Eventually.TrueAsync(() => (scrape = Scrape(collector)).Sum("fdt_edge_http_requests_total", "status_class=2xx") == 4, "four 2xx requests counted", cancellationToken: Ct);
+        Assert.Equal(4, scrape.Value("fdt_edge_http_requests_total", "status_class=2xx", "source=upstream"));
+        Assert.Equal(1, scrape.Value("fdt_edge_http_requests_total", "status_class=4xx", "source=edge"));
+        Assert.Empty(scrape.Find("fdt_edge_http_requests_total", "status_class=5xx"));
         Assert.Equal(4, scrape.Value("fdt_edge_http_request_duration_seconds_count", "status_class=2xx"));
         Assert.Equal(4, scrape.Value("fdt_edge_http_request_duration_seconds_bucket", "status_class=2xx", "le=+Inf"));
         Assert.True(scrape.Value("fdt_edge_http_request_duration_seconds_sum", "status_class=2xx") > 0);
@@ -71,7 +72,7 @@ public sealed class EdgeMetricsTests
     }
 
     [Fact]
-    public async Task AgentReconnect_CountsTheResumedName()
+    public async Task AgentReconnect_CountsTheResumedNameAndTheEdgeErrorMeanwhile()
     {
         await using var edge = await EdgeTestHost.StartAsync(cancellationToken: Ct);
         using var collector = Collector(edge);
@@ -81,12 +82,23 @@ public sealed class EdgeMetricsTests
         var before = await agent.WaitForTunnelAsync();
         Assert.Null(Scrape(collector).Value("fdt_edge_agent_reconnects_total", "protocol=http"));
 
+        relay.Block();
         relay.CutConnections();
         await agent.WaitForAsync<ConnectionLostEvent>();
+        using var visitor = edge.CreateVisitor();
+        var url = before.Urls[0].Replace($":{relay.Port}", $":{edge.Port}", StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => edge.Tunnels.Count == 0, "the edge saw the agent go", cancellationToken: Ct);
+        using (var offline = await visitor.GetAsync(url + "/hello", Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadGateway, offline.StatusCode);
+        }
+
+        relay.Unblock();
         var after = await agent.WaitForTunnelAsync();
         Assert.Equal(before.Name, after.Name);
 
         var scrape = Scrape(collector);
+        Assert.Equal(1, scrape.Value("fdt_edge_http_requests_total", "status_class=5xx", "source=edge"));
         Assert.Equal(1, scrape.Value("fdt_edge_agent_reconnects_total", "protocol=http"));
         Assert.Equal(1, scrape.Value("fdt_edge_tunnels", "protocol=http"));
     }
@@ -103,7 +115,7 @@ public sealed class EdgeMetricsTests
         Assert.Equal("hello from origin", await visitor.GetStringAsync(url + "/hello", Ct));
 
         PrometheusScrape scrape = null!;
-        await Eventually.TrueAsync(() => (scrape = Scrape(collector)).Value("fdt_edge_http_requests_total", "status_class=2xx") == 1, cancellationToken: Ct);
+        await Eventually.TrueAsync(() => (scrape = Scrape(collector)).Sum("fdt_edge_http_requests_total", "status_class=2xx") == 1, cancellationToken: Ct);
         Assert.Empty(scrape.Find("fdt_edge_team_tunnels"));
         Assert.Empty(scrape.Find("fdt_edge_team_requests_total"));
         Assert.Equal(1, scrape.Value("fdt_edge_tunnels", "protocol=http"));

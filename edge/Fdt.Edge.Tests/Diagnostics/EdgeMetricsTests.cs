@@ -48,7 +48,7 @@ public sealed class EdgeMetricsTests : IDisposable
         listener.SetMeasurementEventCallback<double>((i, _, tags, _) => seen.Add((i.Name, tags[0].Value)));
         listener.Start();
 
-        metrics.RequestCompleted(status, 0.01);
+        metrics.RequestCompleted(status, edgeError: false, 0.01);
 
         Assert.Contains(("fdt.edge.http.requests", (object?)expected), seen);
         Assert.Equal(status != 101, seen.Contains(("fdt.edge.http.request.duration", expected)));

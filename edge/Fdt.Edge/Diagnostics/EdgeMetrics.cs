@@ -30,6 +30,8 @@ public sealed class EdgeMetrics
         new("status_class", "5xx"),
     ];
 
+    private static readonly KeyValuePair<string, object?> SourceEdge = new("source", "edge");
+    private static readonly KeyValuePair<string, object?> SourceUpstream = new("source", "upstream");
     private static readonly KeyValuePair<string, object?> ProtocolHttp = new("protocol", "http");
     private static readonly KeyValuePair<string, object?> ProtocolTcp = new("protocol", "tcp");
     private static readonly KeyValuePair<string, object?> ProtocolTls = new("protocol", "tls");
@@ -55,7 +57,7 @@ public sealed class EdgeMetrics
         ArgumentNullException.ThrowIfNull(options);
         _maxTeams = options.Value.MaxTeams;
         var meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>("fdt.edge.http.requests", "{request}", "Visitor HTTP requests to tunnels that finished, by status class (edge error pages included).");
+        _requests = meter.CreateCounter<long>("fdt.edge.http.requests", "{request}", "Visitor HTTP requests to tunnels that finished, by status class and source (edge: an error page of the edge; upstream: everything else).");
         _duration = meter.CreateHistogram(
             "fdt.edge.http.request.duration",
             "s",
@@ -77,10 +79,11 @@ public sealed class EdgeMetrics
     public bool RequestsEnabled => _requests.Enabled || _duration.Enabled;
 
     /// <summary>Records a finished visitor request to a tunnel host.</summary>
-    public void RequestCompleted(int statusCode, double seconds)
+    /// <param name="edgeError">The edge answered with one of its error pages (the tunnel's agent or service never did).</param>
+    public void RequestCompleted(int statusCode, bool edgeError, double seconds)
     {
         var tag = StatusClasses[statusCode is >= 100 and < 600 ? (statusCode / 100) - 1 : 4];
-        _requests.Add(1, tag);
+        _requests.Add(1, tag, edgeError ? SourceEdge : SourceUpstream);
         if (statusCode != 101)
         {
             _duration.Record(seconds, tag);

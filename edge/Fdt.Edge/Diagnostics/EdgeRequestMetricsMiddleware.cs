@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fdt.Edge.Errors;
 using Fdt.Edge.Routing;
 using Microsoft.AspNetCore.Http;
 
@@ -31,10 +32,11 @@ internal sealed class EdgeRequestMetricsMiddleware(RequestDelegate next, HostNam
         catch
         {
             // Kestrel answers 500 unless the response had started.
-            metrics.RequestCompleted(context.Response.HasStarted ? context.Response.StatusCode : StatusCodes.Status500InternalServerError, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            metrics.RequestCompleted(context.Response.HasStarted ? context.Response.StatusCode : StatusCodes.Status500InternalServerError, edgeError: true, Stopwatch.GetElapsedTime(start).TotalSeconds);
             throw;
         }
 
-        metrics.RequestCompleted(context.Response.StatusCode, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        var edgeError = context.Response.Headers.ContainsKey(ErrorPageWriter.ErrorCodeHeader);
+        metrics.RequestCompleted(context.Response.StatusCode, edgeError, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 }

@@ -6,7 +6,8 @@ namespace Fdt.Observability.Jobs;
 
 /// <summary>
 /// Instruments of background jobs (meter <c>Fdt.Jobs</c>): runs, failures and duration per job
-/// name. Job names are a fixed set in code, so the <c>job</c> label stays bounded. They are
+/// name (label <c>job_name</c>: Prometheus keeps <c>job</c> for the scrape job). Job names are a
+/// fixed set in code, so the label stays bounded. The instruments are
 /// exposed (with HELP and TYPE, and no samples) before any job has run.
 /// </summary>
 public sealed class JobMetrics
@@ -29,7 +30,7 @@ public sealed class JobMetrics
     /// <summary>Records one finished run of <paramref name="job"/>.</summary>
     public void RunCompleted(string job, TimeSpan duration, bool failed)
     {
-        var tag = new KeyValuePair<string, object?>("job", job);
+        var tag = new KeyValuePair<string, object?>("job_name", job);
         _runs.Add(1, tag);
         if (failed)
         {
