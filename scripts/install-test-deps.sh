@@ -10,6 +10,7 @@ packages=(
   postgresql                       # throwaway clusters for the data tests (initdb, postgres)
   postgresql-client                # psql through TCP tunnels
   openssl                          # s_client against the HTTPS listener
+  prometheus                       # promtool (check metrics/rules, test rules) and a real Prometheus scraping fdt-server
   ca-certificates
 )
 

@@ -1,3 +1,4 @@
+using Fdt.Edge.Diagnostics;
 using Fdt.Edge.Forwarding;
 using Fdt.Edge.Sessions;
 using Fdt.Protocol.Control;
@@ -13,11 +14,13 @@ public static class EdgeApplicationBuilderExtensions
 {
     /// <summary>
     /// Puts tunnel routing first in the pipeline (requests to <c>NAME.BASE-DOMAIN</c> never reach
-    /// the server's own endpoints), then enables WebSockets for the agent endpoint.
+    /// the server's own endpoints), timed by the request metrics, then enables WebSockets for the
+    /// agent endpoint.
     /// </summary>
     public static IApplicationBuilder UseFdtEdge(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<EdgeRequestMetricsMiddleware>();
         app.UseMiddleware<TunnelRoutingMiddleware>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         return app;

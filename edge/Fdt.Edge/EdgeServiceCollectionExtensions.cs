@@ -1,3 +1,4 @@
+using Fdt.Edge.Diagnostics;
 using Fdt.Edge.Forwarding;
 using Fdt.Edge.Listeners;
 using Fdt.Edge.Policy;
@@ -31,6 +32,9 @@ public static class EdgeServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddOptions<EdgeMetricsOptions>().BindConfiguration(EdgeMetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<EdgeMetrics>();
         services.TryAddSingleton<ILeaseStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;

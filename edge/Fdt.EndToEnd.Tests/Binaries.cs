@@ -10,6 +10,9 @@ internal static class Binaries
     public static string Configuration { get; } = typeof(Binaries).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "Configuration").Value!;
 
+    /// <summary>The repository's root folder (where Platform.sln is).</summary>
+    public static string RepositoryRoot => Root.Value;
+
     public static string Server => Existing(Path.Combine(Root.Value, "services", "Fdt.Server", "bin", Configuration, "net10.0", "fdt-server.dll"));
 
     public static string Agent => Existing(Path.Combine(Root.Value, "agent", "Fdt.Cli", "bin", Configuration, "net10.0", "fdt.dll"));

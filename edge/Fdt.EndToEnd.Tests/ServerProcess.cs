@@ -6,13 +6,17 @@ namespace Fdt.EndToEnd.Tests;
 /// <summary>fdt-server running as a process on 127.0.0.1, with its own data directory.</summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
-    private ServerProcess(TestProcess process, int port, int? httpsPort, string dataDirectory)
+    private ServerProcess(TestProcess process, int port, int? httpsPort, string dataDirectory, int metricsPort)
     {
         Process = process;
         Port = port;
         HttpsPort = httpsPort;
         DataDirectory = dataDirectory;
+        MetricsPort = metricsPort;
     }
+
+    /// <summary>The port that serves /metrics (the HTTP port unless --metrics-port was given).</summary>
+    public int MetricsPort { get; }
 
     /// <summary>The HTTPS listener's port (null when the server runs without one).</summary>
     public int? HttpsPort { get; }
@@ -45,7 +49,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         await process.WaitForLineAsync(l => l.Contains("Tunnels at", StringComparison.Ordinal), TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var https = process.Lines.Select(l => HttpsPortPattern().Match(l)).FirstOrDefault(m => m.Success);
         int? httpsPort = https is null ? null : int.Parse(https.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        return new ServerProcess(process, actual, httpsPort, dataDirectory);
+        var metrics = process.Lines.Select(l => MetricsPortPattern().Match(l)).First(m => m.Success);
+        return new ServerProcess(process, actual, httpsPort, dataDirectory, int.Parse(metrics.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public HttpClient CreateVisitor() => LoopbackHttp.CreateClient(Port);
@@ -64,4 +69,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"Listening on https://127\.0\.0\.1:(\d+)")]
     private static partial Regex HttpsPortPattern();
+
+    [GeneratedRegex(@"Metrics at +http://127\.0\.0\.1:(\d+)/metrics")]
+    private static partial Regex MetricsPortPattern();
 }

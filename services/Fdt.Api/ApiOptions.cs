@@ -44,5 +44,8 @@ public sealed record ApiOptions
     /// <summary>The public base URL of the API (used in links such as invitations and device verification); default: the request's.</summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>How often the database is probed for the <c>fdt_database_up</c> gauge.</summary>
+    public TimeSpan DatabaseProbeInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     internal bool OpenRegistration => string.Equals(RegistrationMode, "open", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,7 +1,9 @@
 using System.Threading.RateLimiting;
 using Fdt.Api.Agents;
+using Fdt.Api.Diagnostics;
 using Fdt.Api.Security;
 using Fdt.Data;
+using Fdt.Observability.Health;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -44,6 +46,10 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<AgentTokenIssuer>();
         services.TryAddSingleton<CredentialCheck>();
         services.TryAddSingleton<CertificateKeyProtector>();
+        services.TryAddSingleton<ApiMetrics>();
+        services.TryAddSingleton<DatabaseMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseMonitor>());
+        services.AddHealthChecks().AddCheck<DatabaseMonitor>(DatabaseMonitor.HealthCheckName, tags: [HealthTags.Ready]);
         services.AddProblemDetails();
         services.AddOpenApi("v1");
 
@@ -72,6 +78,17 @@ public static class ApiServiceCollectionExtensions
                         context.Fail("The session has ended.");
                     }
                 },
+
+                // A token was presented and refused (bad, expired, or its session ended).
+                OnChallenge = context =>
+                {
+                    if (context.AuthenticateFailure is not null)
+                    {
+                        context.HttpContext.RequestServices.GetService<ApiMetrics>()?.AuthFailed(AuthFailureReasons.AccessTokenRejected);
+                    }
+
+                    return Task.CompletedTask;
+                },
             };
         });
         services.AddAuthorizationBuilder()
@@ -90,6 +107,7 @@ public static class ApiServiceCollectionExtensions
             });
             limiter.OnRejected = async (context, cancellationToken) =>
             {
+                context.HttpContext.RequestServices.GetService<ApiMetrics>()?.AuthFailed(AuthFailureReasons.RateLimited);
                 context.HttpContext.Response.Headers.RetryAfter = "60";
                 await TypedResults.Problem(statusCode: 429, title: "Too many attempts", detail: "Wait a minute before trying again.").ExecuteAsync(context.HttpContext);
             };
@@ -97,10 +115,11 @@ public static class ApiServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Adds the middleware the API needs (authentication, authorization, rate limiting).</summary>
+    /// <summary>Adds the middleware the API needs (request metrics, authentication, authorization, rate limiting).</summary>
     public static IApplicationBuilder UseFdtApi(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<ApiRequestMetricsMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

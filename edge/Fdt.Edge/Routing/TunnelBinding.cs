@@ -1,3 +1,4 @@
+using Fdt.Edge.Diagnostics;
 using Fdt.Edge.Policy;
 using Fdt.Edge.Sessions;
 using Fdt.Protocol.Control;
@@ -110,7 +111,24 @@ public sealed class TunnelBinding
     /// <summary>The stream header of HTTP data streams, encoded once.</summary>
     internal byte[] HttpStreamHeader { get; }
 
-    internal void CountRequest() => Interlocked.Increment(ref _requests);
+    /// <summary>Where the tunnel's traffic is counted (null in tests without metrics).</summary>
+    internal EdgeMetrics? Metrics { get; private set; }
+
+    /// <summary>The tunnel's team label on the per-team instruments, built once at bind time.</summary>
+    internal KeyValuePair<string, object?> TeamTag { get; private set; }
+
+    /// <summary>Counts the tunnel's traffic in <paramref name="metrics"/> (set before the tunnel is routable).</summary>
+    internal void UseMetrics(EdgeMetrics? metrics)
+    {
+        Metrics = metrics;
+        TeamTag = metrics?.TeamTag(Session.Identity.OwnerId) ?? default;
+    }
+
+    internal void CountRequest()
+    {
+        Interlocked.Increment(ref _requests);
+        Metrics?.Forwarded(this);
+    }
 
     internal void CountDenial() => Interlocked.Increment(ref _denials);
 
@@ -125,6 +143,7 @@ public sealed class TunnelBinding
 
     internal void CountTraffic(long bytesIn, long bytesOut)
     {
+        Metrics?.Traffic(this, bytesIn, bytesOut);
         if (bytesIn > 0)
         {
             Interlocked.Add(ref _bytesIn, bytesIn);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Fdt.Edge.Diagnostics;
 using Fdt.Edge.Policy;
 using Fdt.Edge.Sessions;
 using Fdt.Protocol;
@@ -35,9 +36,11 @@ public sealed partial class TunnelRegistry
     private readonly INameReservationPolicy _reservations;
     private readonly ITunnelPolicySource _policies;
     private readonly ITunnelObserver[] _observers;
+    private readonly EdgeMetrics? _metrics;
 
-    public TunnelRegistry(IOptions<EdgeOptions> options, ILeaseStore store, TimeProvider time, ILogger<TunnelRegistry> logger, INameReservationPolicy? reservations = null, IEnumerable<ITunnelObserver>? observers = null, ITunnelPolicySource? policies = null)
+    public TunnelRegistry(IOptions<EdgeOptions> options, ILeaseStore store, TimeProvider time, ILogger<TunnelRegistry> logger, INameReservationPolicy? reservations = null, IEnumerable<ITunnelObserver>? observers = null, ITunnelPolicySource? policies = null, EdgeMetrics? metrics = null)
     {
+        _metrics = metrics;
         _policies = policies ?? new NoTunnelPolicies();
         _policies.Changed += (_, _) => RefreshPolicies();
         _options = options.Value;
@@ -172,6 +175,7 @@ public sealed partial class TunnelRegistry
 
         var now = _time.GetUtcNow();
         TunnelBinding binding;
+        var resumed = false;
         lock (_lock)
         {
             if (request.Name is null && tcp)
@@ -199,6 +203,9 @@ public sealed partial class TunnelRegistry
                 {
                     return new BindOutcome(null, refusal);
                 }
+
+                // The agent that held the lease is back (a reconnect).
+                resumed = true;
             }
 
             // The policy is in place before the binding is published: no request sees the tunnel without it.
@@ -206,6 +213,7 @@ public sealed partial class TunnelRegistry
             {
                 Policy = ComposePolicy(session.Identity.OwnerId, name, request.Protocol, request.Policy),
             };
+            binding.UseMetrics(_metrics);
             _names[name] = new NameEntry(name, session.Identity.OwnerId, session.ResumeKeyHash) { Active = binding };
             _leased.TryRemove(name, out _);
             _byName[name] = binding;
@@ -213,6 +221,7 @@ public sealed partial class TunnelRegistry
             PersistLocked(now);
         }
 
+        _metrics?.TunnelBound(binding, resumed);
         foreach (var observer in _observers)
         {
             observer.OnBound(binding);
@@ -269,6 +278,7 @@ public sealed partial class TunnelRegistry
             PersistLocked(now);
         }
 
+        _metrics?.TunnelReleased(binding);
         var leased = keepLease && !string.IsNullOrEmpty(binding.Session.ResumeKeyHash);
         foreach (var observer in _observers)
         {

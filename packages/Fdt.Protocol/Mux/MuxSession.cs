@@ -365,7 +365,11 @@ public sealed partial class MuxSession : IAsyncDisposable
         }
     }
 
-    internal void OnFlowControlStall() => Interlocked.Increment(ref _flowControlStalls);
+    internal void OnFlowControlStall()
+    {
+        Interlocked.Increment(ref _flowControlStalls);
+        MuxMetrics.FlowControlStalls.Add(1);
+    }
 
     // ---- Receive loop -------------------------------------------------------------------------
 

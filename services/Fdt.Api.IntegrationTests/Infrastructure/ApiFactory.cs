@@ -56,6 +56,17 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+#if FDT_TEST_POSTGRES
+
+        // Close this database's idle pooled connections now (the host's background work, such as
+        // the database probe, leaves some), instead of letting hundreds of test databases'
+        // connections add up to the cluster's max_connections.
+        if (_postgres.IsValueCreated)
+        {
+            using var connection = new Npgsql.NpgsqlConnection(_postgres.Value);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
+#endif
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);

@@ -48,6 +48,11 @@ public sealed class AuthtokenAuthenticationHandler(IOptionsMonitor<Authenticatio
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Request.Headers.Authorization.Count > 0)
+        {
+            Context.RequestServices.GetService<Diagnostics.ApiMetrics>()?.AuthFailed(Diagnostics.AuthFailureReasons.AuthtokenRejected);
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
         await TypedResults.Problem(

@@ -11,7 +11,7 @@ namespace Fdt.Api.Security;
 /// <c>/activate</c> page): the same answer and the same work for unknown emails and wrong
 /// passwords, lockout after repeated failures, disabled accounts refused only with the right password.
 /// </summary>
-public sealed class CredentialCheck(IOptions<ApiOptions> options, TimeProvider time)
+public sealed class CredentialCheck(IOptions<ApiOptions> options, TimeProvider time, Diagnostics.ApiMetrics? metrics = null)
 {
     public enum Outcome
     {
@@ -35,6 +35,22 @@ public sealed class CredentialCheck(IOptions<ApiOptions> options, TimeProvider t
     /// <paramref name="db"/>. <paramref name="email"/> is compared as stored (trimmed, lowercase).
     /// </summary>
     public async Task<(Outcome Outcome, User? User)> VerifyAsync(FdtDbContext db, string? email, string? password, CancellationToken cancellationToken)
+    {
+        var result = await CheckAsync(db, email, password, cancellationToken);
+        if (result.Outcome != Outcome.Success)
+        {
+            metrics?.AuthFailed(result.Outcome switch
+            {
+                Outcome.Locked or Outcome.LockedNow => Diagnostics.AuthFailureReasons.Locked,
+                Outcome.Disabled => Diagnostics.AuthFailureReasons.Disabled,
+                _ => Diagnostics.AuthFailureReasons.InvalidCredentials,
+            });
+        }
+
+        return result;
+    }
+
+    private async Task<(Outcome Outcome, User? User)> CheckAsync(FdtDbContext db, string? email, string? password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var normalized = (email ?? string.Empty).Trim().ToLowerInvariant();

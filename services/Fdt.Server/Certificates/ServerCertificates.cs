@@ -67,6 +67,19 @@ internal sealed partial class ServerCertificates : BackgroundService
         return _development.GetOrAdd(certificate.Thumbprint, static (_, c) => SslStreamCertificateContext.Create(c, additionalCertificates: null, offline: true), certificate);
     }
 
+    /// <summary>When the certificates this listener presents expire: the development CA's and every uploaded one.</summary>
+    public IReadOnlyList<(string Domain, string Source, DateTimeOffset NotAfter)> Expiries()
+    {
+        var stored = _stored;
+        var result = new List<(string, string, DateTimeOffset)>(stored.Count + 1) { ("development-ca", "development_ca", _ca.Authority.NotAfter.ToUniversalTime()) };
+        foreach (var (domain, context) in stored)
+        {
+            result.Add((domain, "uploaded", context.TargetCertificate.NotAfter.ToUniversalTime()));
+        }
+
+        return result;
+    }
+
     /// <summary>The API changed the stored certificates in this process: reload now.</summary>
     public void Invalidate()
     {

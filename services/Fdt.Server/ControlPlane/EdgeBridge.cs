@@ -58,6 +58,12 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     /// <summary>This edge process's id in the database.</summary>
     public string EdgeNodeId { get; }
 
+    /// <summary>Whether the edge node is registered in the database (readiness).</summary>
+    public bool IsRegistered { get; private set; }
+
+    /// <summary>Whether the last poll of the database succeeded (readiness).</summary>
+    public bool LastPollSucceeded { get; private set; } = true;
+
     // EdgeControl depends on the edge's registries, which depend on this bridge: resolve it late.
     private EdgeControl Control => _services.GetRequiredService<EdgeControl>();
 
@@ -75,6 +81,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
             await LoadPoliciesAsync(db, force: true, cancellationToken);
         }
 
+        IsRegistered = true;
         _writer = WriteLoopAsync();
         _poller = PollLoopAsync();
     }
@@ -290,6 +297,8 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
                     await HeartbeatAsync(db, _stop.Token);
                     nextHeartbeat = _time.GetTimestamp() + (long)(_options.HeartbeatInterval.TotalSeconds * _time.TimestampFrequency);
                 }
+
+                LastPollSucceeded = true;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -297,6 +306,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
             {
+                LastPollSucceeded = false;
                 Log.DatabaseFailed(_logger, "polling the control plane", ex);
             }
         }

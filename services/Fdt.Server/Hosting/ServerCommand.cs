@@ -60,6 +60,11 @@ internal static partial class ServerCommand
         DefaultValueFactory = _ => "text",
     };
 
+    public static readonly Option<int?> MetricsPort = new("--metrics-port")
+    {
+        Description = "Serve Prometheus metrics (/metrics, with /healthz and /readyz) only on this internal port; 0 picks a free one. Default: /metrics on the HTTP port.",
+    };
+
     public static readonly Option<string?> DevAuthtokenOption = new("--dev-authtoken")
     {
         Description = "Edge without the api role only: the authtoken agents must present (default: $FDT_DEV_AUTHTOKEN, else one created in the data directory).",
@@ -76,7 +81,7 @@ internal static partial class ServerCommand
             Exit codes: 0 stopped cleanly, 1 failed, 2 bad arguments.
             """)
         {
-            Roles, DataDirectory, HttpPort, HttpsPort, Listen, BaseDomain, PublicPort, TcpPorts, LogFormat, DevAuthtokenOption,
+            Roles, DataDirectory, HttpPort, HttpsPort, Listen, BaseDomain, PublicPort, TcpPorts, LogFormat, MetricsPort, DevAuthtokenOption,
         };
         LogFormat.AcceptOnlyFromAmong("text", "json");
         root.Add(CreateCaCommand());
@@ -126,7 +131,14 @@ internal static partial class ServerCommand
                 return 2;
             }
 
-            if (listen == "localhost" && (port == 0 || httpsPort == 0))
+            var metricsPort = parseResult.GetValue(MetricsPort);
+            if (metricsPort is < 0 or > 65535 || (metricsPort is > 0 && (metricsPort == port || metricsPort == httpsPort)))
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ERROR: --metrics-port {metricsPort} is outside 0-65535 or the port of another listener."));
+                return 2;
+            }
+
+            if (listen == "localhost" && (port == 0 || httpsPort == 0 || metricsPort == 0))
             {
                 await Console.Error.WriteLineAsync("ERROR: a free port (0) needs an IP address, e.g. --listen 127.0.0.1.");
                 return 2;
@@ -148,6 +160,7 @@ internal static partial class ServerCommand
             {
                 TcpPorts = tcpPorts,
                 HttpsPort = httpsPort,
+                MetricsPort = metricsPort,
                 Roles = roles,
                 DataDirectory = Path.GetFullPath(parseResult.GetValue(DataDirectory)!),
                 HttpPort = port,

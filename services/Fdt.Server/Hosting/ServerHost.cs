@@ -9,6 +9,9 @@ using Fdt.Edge;
 using Fdt.Edge.Auth;
 using Fdt.Edge.Listeners;
 using Fdt.Edge.Routing;
+using Fdt.Observability;
+using Fdt.Observability.Health;
+using Fdt.Observability.Jobs;
 using Fdt.Protocol.Transport;
 using Fdt.Server.Certificates;
 using Fdt.Server.ControlPlane;
@@ -48,6 +51,18 @@ internal static class ServerHost
             ["Edge:TcpPorts"] = settings.TcpPorts,
             ["Edge:TcpListenAddress"] = settings.ListenAddress == "localhost" ? "127.0.0.1" : settings.ListenAddress,
         });
+        if (settings.MetricsPort is { } metricsPortSetting)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Server:MetricsPort"] = metricsPortSetting.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        // Metrics (/metrics), health (/healthz) and readiness (/readyz) on every role;
+        // Server:MetricsPort moves /metrics to a port of its own.
+        builder.AddFdtObservability();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton(sp => new MetricsListener(sp.GetRequiredService<IConfiguration>().GetValue<int?>("Server:MetricsPort")));
+
         builder.Services.AddHostedService<DataDirectoryInitializer>();
         if (settings.JsonLogs)
         {
@@ -109,6 +124,12 @@ internal static class ServerHost
                     });
                 });
             }
+
+            var metricsListener = kestrel.ApplicationServices.GetRequiredService<MetricsListener>();
+            if (metricsListener.ConfiguredPort is { } metricsPort)
+            {
+                Listen(kestrel, settings.ListenAddress, metricsPort, metricsListener.Attach);
+            }
         });
         if (settings.HttpsPort is not null && settings.Roles.HasFlag(ServerRole.Edge))
         {
@@ -129,6 +150,8 @@ internal static class ServerHost
 
         if (settings.Roles.HasFlag(ServerRole.Workers))
         {
+            // The workers' jobs report runs, failures and duration (fdt_jobs_*).
+            builder.Services.AddSingleton<JobMetrics>();
             if (!settings.Roles.HasFlag(ServerRole.Api))
             {
                 builder.AddFdtData();
@@ -164,6 +187,7 @@ internal static class ServerHost
                 builder.Services.AddSingleton<Fdt.Edge.Inspection.ICaptureSink>(sp => sp.GetRequiredService<CaptureWriter>());
                 builder.Services.AddHostedService(sp => sp.GetRequiredService<CaptureWriter>());
                 builder.Services.AddSingleton<IReplayGateway, ReplayGateway>();
+                builder.Services.AddHealthChecks().AddCheck<ControlPlaneHealthCheck>(ControlPlaneHealthCheck.Name, tags: [HealthTags.Ready]);
             }
             else
             {
@@ -174,6 +198,15 @@ internal static class ServerHost
         }
 
         var app = builder.Build();
+
+        // Instruments exist (with HELP and TYPE on /metrics) from the start, not from first use.
+        app.Services.GetRequiredService<ServerMetrics>();
+        app.Services.GetService<JobMetrics>();
+
+        // First: the metrics port serves metrics and health only, never a tunnel.
+        var metricsListener = app.Services.GetRequiredService<MetricsListener>();
+        app.UseFdtMetricsPort(() => metricsListener.Port);
+
         if (settings.Roles.HasFlag(ServerRole.Edge))
         {
             // First: requests for tunnel hosts never reach the server's own endpoints.
@@ -186,6 +219,9 @@ internal static class ServerHost
             app.UseFdtApi();
             app.MapFdtApi();
         }
+
+        app.MapFdtHealth();
+        app.MapFdtMetrics();
 
         app.MapGet("/", () => Results.Text("FDT server. Start a tunnel with `fdt http 3000`.\n"));
         return app;
@@ -242,9 +278,19 @@ internal static class ServerHost
         var publicPort = settings.PublicPort ?? port;
         var tunnelPattern = $"http://NAME.{settings.BaseDomain}{(publicPort == 80 ? string.Empty : ":" + publicPort)}";
         Console.WriteLine($"FDT server {typeof(ServerHost).Assembly.GetName().Version?.ToString(3)} is running (roles: {settings.Roles.ToString().ToLowerInvariant()})");
+        var metricsPort = app.Services.GetRequiredService<MetricsListener>().Port;
         foreach (var address in addresses)
         {
-            Console.WriteLine($"  Listening on {address}");
+            if (metricsPort is null || new Uri(address).Port != metricsPort)
+            {
+                Console.WriteLine($"  Listening on {address}");
+            }
+        }
+
+        var metrics = metricsPort is null ? new Uri(serverUrl) : addresses.Select(a => new Uri(a)).FirstOrDefault(u => u.Port == metricsPort);
+        if (metrics is not null)
+        {
+            Console.WriteLine($"  Metrics at   {metrics.Scheme}://{(metricsPort is not null && settings.ListenAddress is "localhost" or "*" ? "localhost:" + metrics.Port : metrics.Authority)}/metrics");
         }
 
         Console.WriteLine($"  Tunnels at   {tunnelPattern}");

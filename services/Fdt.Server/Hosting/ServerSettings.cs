@@ -28,6 +28,9 @@ internal sealed record ServerSettings
     /// <summary>HTTPS port for visitors (0: a free one); null: no HTTPS listener.</summary>
     public int? HttpsPort { get; init; }
 
+    /// <summary>A separate internal port that alone serves <c>/metrics</c> (0: a free one); null: <c>/metrics</c> on the HTTP port.</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>Public ports for TCP tunnels ("20000-20999"); empty: none.</summary>
     public string TcpPorts { get; init; } = string.Empty;
 

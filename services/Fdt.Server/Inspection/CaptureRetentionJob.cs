@@ -10,7 +10,7 @@ namespace Fdt.Server.Inspection;
 /// than their team's retention (<c>InspectionRetentionDays</c>, 3 by default), in batches.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed partial class CaptureRetentionJob(IDbContextFactory<FdtDbContext> factory, IPayloadStore store, TimeProvider time, ILogger<CaptureRetentionJob> logger) : IJob
+internal sealed partial class CaptureRetentionJob(IDbContextFactory<FdtDbContext> factory, IPayloadStore store, TimeProvider time, Fdt.Observability.Jobs.JobMetrics metrics, ILogger<CaptureRetentionJob> logger) : IJob
 {
     public static readonly JobKey Key = new("capture-retention", "inspection");
 
@@ -19,7 +19,8 @@ internal sealed partial class CaptureRetentionJob(IDbContextFactory<FdtDbContext
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var deleted = await RunAsync(cancellationToken);
+        var deleted = 0;
+        await metrics.RunAsync("capture_retention", async ct => deleted = await RunAsync(ct), cancellationToken);
         if (deleted > 0)
         {
             Log.Deleted(logger, deleted);
