@@ -5,7 +5,8 @@
 # and prints the tunnel/direct ratios. Medians of RUNS runs (default 3).
 # With --inspector it compares two tunnels of one server running all roles instead: one captured
 # by the team inspector (the default) and one with capture off (policy inspect: false).
-# Usage: scripts/bench.sh [--runs N] [--duration 10s] [--connections 50] [--inspector]
+# Usage: scripts/bench.sh [--runs N] [--duration 10s] [--connections 50] [--inspector] [--agent-arg ARG]…
+# (--agent-arg passes an option to the tunnel's fdt http, e.g. --agent-arg --inspect=false)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +14,10 @@ runs=3
 duration=10s
 connections=50
 inspector=false
+agent_args=()
 while (($#)); do
   case "$1" in
+    --agent-arg) agent_args+=("$2"); shift 2 ;;
     --inspector) inspector=true; shift ;;
     --runs) runs=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
@@ -117,7 +120,7 @@ wait_tunnel() { # host
 }
 
 if [[ $inspector == false ]]; then
-  start_agent bench
+  start_agent bench "${agent_args[@]}"
   tunnel_host="bench.localhost:$server_port"
   wait_tunnel "$tunnel_host"
 else
