@@ -273,12 +273,17 @@ public sealed partial class TunnelForwarder : IDisposable
         binding.CountRequest();
         var aborted = context.RequestAborted;
         var upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
-        var isUpgrade = upgradeFeature is { IsUpgradableRequest: true };
+
+        // HTTP/2 WebSockets (RFC 8441: CONNECT with :protocol websocket) go to the agent as an
+        // HTTP/1.1 WebSocket upgrade; the visitor gets 200 and the stream carries the frames.
+        var extendedConnect = context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect
+            && string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase) ? connect : null;
+        var isUpgrade = upgradeFeature is { IsUpgradableRequest: true } || extendedConnect is not null;
 
         // The policy's request timeout runs from now to the response headers, body upload included.
         using var deadline = policy.RequestTimeout is { } requestTimeout ? new CancellationTokenSource(requestTimeout) : null;
         using var timeout = deadline is null ? CancellationTokenSource.CreateLinkedTokenSource(aborted) : CancellationTokenSource.CreateLinkedTokenSource(aborted, deadline.Token);
-        var (message, content) = CreateRequest(context, binding, policy, isUpgrade, timeout, capture?.RequestBody);
+        var (message, content) = CreateRequest(context, binding, policy, isUpgrade, timeout, capture?.RequestBody, extendedConnect is not null);
         using var disposeMessage = message;
         if (content is null)
         {
@@ -316,13 +321,26 @@ public sealed partial class TunnelForwarder : IDisposable
                     // Upgraded connections are recorded as their handshake, WebSockets with their message counts.
                     capture.Kind = "websocket";
                     capture.Status = StatusCodes.Status101SwitchingProtocols;
-                    if (string.Equals(context.Request.Headers.Upgrade, "websocket", StringComparison.OrdinalIgnoreCase))
+                    if (extendedConnect is not null || string.Equals(context.Request.Headers.Upgrade, "websocket", StringComparison.OrdinalIgnoreCase))
                     {
                         capture.WebSocket = new Fdt.Protocol.WebSockets.WebSocketCounts();
                     }
                 }
 
-                await UpgradeAsync(context, upgradeFeature!, response, binding, capture?.WebSocket);
+                if (extendedConnect is not null)
+                {
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    CopyResponseHeaders(response.Headers, context.Response.Headers, upgrade: false);
+                    context.Response.Headers.Remove(HeaderNames.SecWebSocketAccept);
+                    await UpgradeAsync(context, () => extendedConnect.AcceptAsync().AsTask(), response, binding, capture?.WebSocket);
+                }
+                else
+                {
+                    CopyResponseHeaders(response.Headers, context.Response.Headers, upgrade: true);
+                    CopyResponseHeaders(response.Content.Headers, context.Response.Headers, upgrade: true);
+                    await UpgradeAsync(context, upgradeFeature!.UpgradeAsync, response, binding, capture?.WebSocket);
+                }
+
                 return true;
             }
 
@@ -384,14 +402,14 @@ public sealed partial class TunnelForwarder : IDisposable
         }
     }
 
-    private (HttpRequestMessage Message, RequestBodyContent? Content) CreateRequest(HttpContext context, TunnelBinding binding, TunnelPolicy policy, bool isUpgrade, CancellationTokenSource timeout, CaptureBuffer? requestCapture)
+    private (HttpRequestMessage Message, RequestBodyContent? Content) CreateRequest(HttpContext context, TunnelBinding binding, TunnelPolicy policy, bool isUpgrade, CancellationTokenSource timeout, CaptureBuffer? requestCapture, bool http2WebSocket = false)
     {
         var request = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var target = rawTarget is { Length: > 0 } && rawTarget[0] == '/'
             ? rawTarget
             : request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-        var message = new HttpRequestMessage(HttpMethod.Parse(request.Method), new Uri(binding.UpstreamBase + target, in RawUri))
+        var message = new HttpRequestMessage(http2WebSocket ? HttpMethod.Get : HttpMethod.Parse(request.Method), new Uri(binding.UpstreamBase + target, in RawUri))
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -440,7 +458,14 @@ public sealed partial class TunnelForwarder : IDisposable
             }
         }
 
-        if (isUpgrade)
+        if (http2WebSocket)
+        {
+            // HTTP/1.1 needs the key HTTP/2 does without (RFC 8441 section 5); the agent's service answers it.
+            headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
+            headers.TryAddWithoutValidation(HeaderNames.Upgrade, "websocket");
+            headers.TryAddWithoutValidation(HeaderNames.SecWebSocketKey, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+        }
+        else if (isUpgrade)
         {
             headers.TryAddWithoutValidation(HeaderNames.Connection, "Upgrade");
             headers.TryAddWithoutValidation(HeaderNames.Upgrade, (IEnumerable<string>)request.Headers.Upgrade);
@@ -520,16 +545,14 @@ public sealed partial class TunnelForwarder : IDisposable
         }
     }
 
-    private async Task UpgradeAsync(HttpContext context, IHttpUpgradeFeature upgradeFeature, HttpResponseMessage response, TunnelBinding binding, Fdt.Protocol.WebSockets.WebSocketCounts? counts = null)
+    private async Task UpgradeAsync(HttpContext context, Func<Task<Stream>> acceptVisitor, HttpResponseMessage response, TunnelBinding binding, Fdt.Protocol.WebSockets.WebSocketCounts? counts = null)
     {
-        CopyResponseHeaders(response.Headers, context.Response.Headers, upgrade: true);
-        CopyResponseHeaders(response.Content.Headers, context.Response.Headers, upgrade: true);
         Stream upstream;
         Stream visitor;
         try
         {
             upstream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-            visitor = await upgradeFeature.UpgradeAsync();
+            visitor = await acceptVisitor();
         }
         catch (Exception ex)
         {
