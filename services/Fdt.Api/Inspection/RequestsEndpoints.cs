@@ -337,17 +337,14 @@ public static class RequestsEndpoints
     private static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "Request not found");
 
     private static string WriteCursor(DateTime at, IEnumerable<Guid> seen)
-        => Convert.ToBase64String(Encoding.UTF8.GetBytes(at.Ticks.ToString(CultureInfo.InvariantCulture) + ":" + string.Join(',', seen.Distinct().Select(g => g.ToString("N")))))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(at.Ticks.ToString(CultureInfo.InvariantCulture) + ":" + string.Join(',', seen.Distinct().Select(g => g.ToString("N")))));
 
     private static bool TryReadCursor(string cursor, out DateTime at, out List<Guid> seen)
     {
         (at, seen) = (default, []);
         try
         {
-            var padded = cursor.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            var text = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(cursor));
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || !long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTime.MaxValue.Ticks)
             {
