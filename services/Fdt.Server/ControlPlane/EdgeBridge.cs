@@ -11,6 +11,7 @@ using Fdt.Edge.Routing;
 using Fdt.Edge.Sessions;
 using Fdt.Protocol;
 using Fdt.Protocol.Control;
+using Fdt.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     private (DateTime? LastUpdate, int Count) _policyVersion = (null, -1);
     private bool _policiesChanged;
     private Task _writer = Task.CompletedTask;
-    private Lazy<Task>? _stopping;
+    private readonly SingleStop _stopping = new();
     private int _disposed;
     private bool _reservationsChanged;
     private Task _poller = Task.CompletedTask;
@@ -86,13 +87,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
         _poller = PollLoopAsync();
     }
 
-    // A host can be stopped twice at once (WebApplicationFactory stops it while the program's own
-    // RunAsync does too, then disposes it): every caller waits for the one stop in flight.
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        var stop = new Lazy<Task>(() => StopCoreAsync(cancellationToken));
-        return (Interlocked.CompareExchange(ref _stopping, stop, null) ?? stop).Value;
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _stopping.RunAsync(() => StopCoreAsync(cancellationToken));
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
@@ -121,11 +116,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
             return;
         }
 
-        if (Interlocked.CompareExchange(ref _stopping, new Lazy<Task>(Task.CompletedTask), null) is { } stop)
-        {
-            // Never dispose what a running stop still uses; its failures were logged there.
-            ((IAsyncResult)stop.Value).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10));
-        }
+        _stopping.WaitBeforeDispose(TimeSpan.FromSeconds(10));
 
         _stop.Cancel();
         _stop.Dispose();

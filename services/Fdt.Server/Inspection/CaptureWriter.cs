@@ -5,6 +5,7 @@ using Fdt.Api.Inspection;
 using Fdt.Data;
 using Fdt.Data.Model;
 using Fdt.Edge.Inspection;
+using Fdt.Server.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +32,9 @@ internal sealed partial class CaptureWriter : ICaptureSink, IHostedService, IDis
     private readonly InspectionOptions _options;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _waiters = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly SingleStop _stopping = new();
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     public CaptureWriter(IDbContextFactory<FdtDbContext> factory, IPayloadStore store, IOptions<InspectionOptions> options, ILogger<CaptureWriter> logger)
     {
@@ -86,14 +89,24 @@ internal sealed partial class CaptureWriter : ICaptureSink, IHostedService, IDis
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) => _stopping.RunAsync(async () =>
     {
         _queue.Writer.TryComplete();
         await _loop.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stop.CancelAsync();
-    }
+    });
 
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        // Disposed twice too when both the test host and the program own the host.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.WaitBeforeDispose(TimeSpan.FromSeconds(15));
+        _stop.Dispose();
+    }
 
     private async Task WriteLoopAsync()
     {
