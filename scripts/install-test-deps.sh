@@ -12,6 +12,7 @@ packages=(
   openssl                          # s_client against the HTTPS listener
   prometheus                       # promtool (check metrics/rules, test rules) and a real Prometheus scraping fdt-server
   ca-certificates
+  chromium                         # the console's pages in a real browser (Playwright drives /usr/bin/chromium)
 )
 
 missing=()

@@ -18,8 +18,11 @@ namespace Fdt.Api;
 /// <summary>Maps the API's endpoints.</summary>
 public static class ApiEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps <c>/v1/...</c>, the OpenAPI document at <c>/openapi/v1.json</c>, the device approval page at <c>/activate</c> and the first-run page at <c>/setup</c>.</summary>
-    public static RouteGroupBuilder MapFdtApi(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Maps <c>/v1/...</c>, the OpenAPI document at <c>/openapi/v1.json</c> and, unless the console
+    /// serves its own, the plain device approval page at <c>/activate</c> and first-run page at <c>/setup</c>.
+    /// </summary>
+    public static RouteGroupBuilder MapFdtApi(this IEndpointRouteBuilder endpoints, bool activatePage = true, bool setupPage = true)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapOpenApi("/openapi/{documentName}.json");
@@ -36,8 +39,16 @@ public static class ApiEndpointRouteBuilderExtensions
         v1.MapCertificatesApi();
         v1.MapPoliciesApi();
         v1.MapRequestsApi();
-        endpoints.MapActivatePage();
-        endpoints.MapSetupPage();
+        if (activatePage)
+        {
+            endpoints.MapActivatePage();
+        }
+
+        if (setupPage)
+        {
+            endpoints.MapSetupPage();
+        }
+
         return v1;
     }
 }

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Configuration;
 namespace Fdt.Api.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real server (all roles) in memory, on a fresh SQLite database, or a fresh PostgreSQL
-/// database when built as Fdt.Api.PostgresTests.
+/// The real server in memory, on a fresh SQLite database, or a fresh PostgreSQL database when
+/// built as Fdt.Api.PostgresTests. It runs the edge, api and workers roles (the API's own plain
+/// /setup and /activate pages are served); pass <c>roles: "all"</c> for the console too.
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
@@ -18,9 +19,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     private readonly Lazy<string> _postgres = new(TestPostgres.CreateDatabase);
 #endif
 
-    public ApiFactory(IReadOnlyDictionary<string, string?>? settings = null)
+    private readonly string _roles;
+
+    public ApiFactory(IReadOnlyDictionary<string, string?>? settings = null, string roles = "edge,api,workers")
     {
         _settings = settings ?? new Dictionary<string, string?>();
+        _roles = roles;
     }
 
     public string DataDirectory => _directory;
@@ -33,6 +37,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // Host settings reach the program as --key=value arguments.
+        builder.UseSetting("roles", _roles);
         var settings = new Dictionary<string, string?>
         {
             ["Server:DataDirectory"] = _directory,

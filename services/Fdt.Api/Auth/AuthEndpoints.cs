@@ -58,30 +58,47 @@ public static class AuthEndpoints
             return input.Problem();
         }
 
+        var (user, problem) = await CheckCredentialsAsync(services, email, password);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var db = services.Db;
+        var target = user!.Id.ToString("D");
+        var (session, _) = Sessions.Start(services, user, familyId: Guid.NewGuid());
+        await services.Audit.SaveWithAuditAsync(db, services.Record("auth.login", user.Id, targetType: "user", targetId: target), services.Aborted);
+        return TypedResults.Ok(session);
+    }
+
+    /// <summary>
+    /// Checks a sign-in's email and password (lockout per account, failures audited) for the API and
+    /// the console alike: the user on success, otherwise the problem to answer.
+    /// </summary>
+    internal static async Task<(Data.Model.User? User, ProblemHttpResult? Problem)> CheckCredentialsAsync(IdentityServices services, string email, string password)
+    {
         var db = services.Db;
         var (outcome, user) = await services.Credentials.VerifyAsync(db, email, password, services.Aborted);
         var target = user?.Id.ToString("D");
         switch (outcome)
         {
             case CredentialCheck.Outcome.Locked:
-                return Locked(services, user!.LockedUntil!.Value);
+                return (null, Locked(services, user!.LockedUntil!.Value));
             case CredentialCheck.Outcome.LockedNow:
                 var details = JsonSerializer.Serialize(new { failures = services.Options.LockoutThreshold, lockedUntil = user!.LockedUntil });
                 await services.Audit.SaveWithAuditAsync(db, services.Record("auth.lockout", null, targetType: "user", targetId: target, details: details), services.Aborted);
-                return Locked(services, user.LockedUntil!.Value);
+                return (null, Locked(services, user.LockedUntil!.Value));
             case CredentialCheck.Outcome.Invalid when user is not null:
                 var failed = JsonSerializer.Serialize(new { failures = user.FailedLogins });
                 await services.Audit.SaveWithAuditAsync(db, services.Record("auth.login_failed", null, targetType: "user", targetId: target, details: failed), services.Aborted);
-                return WrongCredentials();
+                return (null, WrongCredentials());
             case CredentialCheck.Outcome.Invalid:
-                return WrongCredentials();
+                return (null, WrongCredentials());
             case CredentialCheck.Outcome.Disabled:
-                return Disabled();
+                return (null, Disabled());
         }
 
-        var (session, _) = Sessions.Start(services, user!, familyId: Guid.NewGuid());
-        await services.Audit.SaveWithAuditAsync(db, services.Record("auth.login", user!.Id, targetType: "user", targetId: target), services.Aborted);
-        return TypedResults.Ok(session);
+        return (user, null);
     }
 
     internal static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(RefreshRequest request, [AsParameters] IdentityServices services)

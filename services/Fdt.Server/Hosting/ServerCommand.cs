@@ -8,7 +8,7 @@ internal static partial class ServerCommand
 {
     public static readonly Option<string> Roles = new("--roles")
     {
-        Description = "Roles this process runs, comma-separated: edge, api, workers (console is to come) or all.",
+        Description = "Roles this process runs, comma-separated: edge, api, workers, console, or all (the default).",
         DefaultValueFactory = _ => "all",
     };
 

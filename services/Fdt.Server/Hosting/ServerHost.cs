@@ -4,6 +4,7 @@ using Fdt.Api;
 using Fdt.Api.Events;
 using Fdt.Api.Inspection;
 using Fdt.Api.Security;
+using Fdt.Dashboard;
 using Fdt.Data;
 using Fdt.Edge;
 using Fdt.Edge.Auth;
@@ -78,6 +79,10 @@ internal static class ServerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
+        // The console's data-protection keys sit in the data directory like the server's other keys;
+        // the warning that they are stored unencrypted says nothing an operator can act on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
         // Every SQL statement at Information is noise in an operator's log; warnings still show.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
@@ -146,6 +151,11 @@ internal static class ServerHost
         {
             builder.AddFdtData();
             builder.AddFdtApi();
+        }
+
+        if (settings.Roles.HasFlag(ServerRole.Console))
+        {
+            builder.AddFdtDashboard();
         }
 
         if (settings.Roles.HasFlag(ServerRole.Workers))
@@ -217,13 +227,22 @@ internal static class ServerHost
         if (settings.Roles.HasFlag(ServerRole.Api))
         {
             app.UseFdtApi();
-            app.MapFdtApi();
+
+            // With the console, /setup is its page; without it, the API's plain one.
+            app.MapFdtApi(activatePage: true, setupPage: !settings.Roles.HasFlag(ServerRole.Console));
         }
 
         app.MapFdtHealth();
         app.MapFdtMetrics();
 
-        app.MapGet("/", () => Results.Text("FDT server. Start a tunnel with `fdt http 3000`.\n"));
+        if (settings.Roles.HasFlag(ServerRole.Console))
+        {
+            app.MapFdtDashboard();
+        }
+        else
+        {
+            app.MapGet("/", () => Results.Text("FDT server. Start a tunnel with `fdt http 3000`.\n"));
+        }
         return app;
     }
 

@@ -14,4 +14,9 @@ internal enum ServerRole
 
     /// <summary>Background jobs on the database (the inspector's retention).</summary>
     Workers = 4,
+
+    /// <summary>The customer web console and the /admin operations panel (needs <see cref="Api"/>).</summary>
+    Console = 8,
+
+    All = Edge | Api | Workers | Console,
 }

@@ -48,7 +48,7 @@ internal sealed record ServerSettings
             switch (part.ToLowerInvariant())
             {
                 case "all":
-                    roles |= ServerRole.Edge | ServerRole.Api | ServerRole.Workers;
+                    roles |= ServerRole.All;
                     break;
                 case "edge":
                     roles |= ServerRole.Edge;
@@ -60,10 +60,10 @@ internal sealed record ServerSettings
                     roles |= ServerRole.Workers;
                     break;
                 case "console":
-                    error = $"The '{part}' role is not part of this build yet; available: edge, api, workers (or all).";
-                    return false;
+                    roles |= ServerRole.Console;
+                    break;
                 default:
-                    error = $"Unknown role '{part}'; available: edge, api, workers (or all).";
+                    error = $"Unknown role '{part}'; available: edge, api, workers, console (or all).";
                     return false;
             }
         }
@@ -71,6 +71,13 @@ internal sealed record ServerSettings
         if (roles == ServerRole.None)
         {
             error = "No role given.";
+            return false;
+        }
+
+        // The console renders what the API decides (same checks, same audit) in the same process.
+        if (roles.HasFlag(ServerRole.Console) && !roles.HasFlag(ServerRole.Api))
+        {
+            error = "The console role runs with the api role in the same process: use --roles api,console (or all).";
             return false;
         }
 
