@@ -33,7 +33,7 @@ public sealed class MetricsEndToEndTests(MonitoredServer monitored) : IClassFixt
         Assert.Equal(1, scrape.Sum("fdt_edge_agent_sessions"));
         Assert.Equal(1, scrape.Value("fdt_api_auth_failures_total", "reason=invalid_credentials"));
         Assert.Equal(1, scrape.Value("fdt_api_requests_total", "route=/v1/setup", "method=POST", "status_code=201"));
-        Assert.Equal(1, scrape.Value("fdt_build_info", "roles=edge,api,workers"));
+        Assert.Equal(1, scrape.Value("fdt_build_info", "roles=edge,api,workers,console"));
         Assert.True(scrape.Value("fdt_certificate_expiry_timestamp_seconds", "source=development_ca") > DateTimeOffset.UtcNow.AddYears(5).ToUnixTimeSeconds());
         Assert.True(scrape.Sum("dotnet_process_cpu_time_seconds_total") > 0);
         Assert.True(scrape.Value("dotnet_process_memory_working_set_bytes") > 0);
@@ -91,7 +91,7 @@ public sealed class MetricsEndToEndTests(MonitoredServer monitored) : IClassFixt
         Assert.Equal(6, Number(await prometheus.QueryAsync("""sum(fdt_edge_http_requests_total{status_class="2xx"})""")));
         Assert.Equal(1, Number(await prometheus.QueryAsync("fdt_database_up")));
         var build = Assert.Single((await prometheus.QueryAsync("fdt_build_info")).EnumerateArray());
-        Assert.Equal("edge,api,workers", build.GetProperty("metric").GetProperty("roles").GetString());
+        Assert.Equal("edge,api,workers,console", build.GetProperty("metric").GetProperty("roles").GetString());
 
         // Every dashboard query is valid PromQL against the real server's series.
         foreach (var (source, expression) in MonitoringFiles.DashboardQueries())

@@ -296,7 +296,7 @@ internal static class ServerHost
         var serverUrl = $"http://{(settings.ListenAddress is "localhost" or "*" ? "localhost" : first?.Host ?? settings.ListenAddress)}:{port}";
         var publicPort = settings.PublicPort ?? port;
         var tunnelPattern = $"http://NAME.{settings.BaseDomain}{(publicPort == 80 ? string.Empty : ":" + publicPort)}";
-        Console.WriteLine($"FDT server {typeof(ServerHost).Assembly.GetName().Version?.ToString(3)} is running (roles: {settings.Roles.ToString().ToLowerInvariant()})");
+        Console.WriteLine($"FDT server {typeof(ServerHost).Assembly.GetName().Version?.ToString(3)} is running (roles: {settings.Roles.Names(", ")})");
         var metricsPort = app.Services.GetRequiredService<MetricsListener>().Port;
         foreach (var address in addresses)
         {

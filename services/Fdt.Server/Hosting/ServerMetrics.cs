@@ -17,7 +17,7 @@ internal sealed class ServerMetrics
         var info = new Measurement<int>(
             1,
             new KeyValuePair<string, object?>("version", typeof(ServerMetrics).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"),
-            new KeyValuePair<string, object?>("roles", settings.Roles.ToString().ToLowerInvariant().Replace(" ", string.Empty, StringComparison.Ordinal)));
+            new KeyValuePair<string, object?>("roles", settings.Roles.Names()));
         meter.CreateObservableGauge("fdt.build.info", () => info, description: "Always 1; labels: the server's version and the roles this process runs.");
         if (services.GetService<ServerCertificates>() is { } certificates)
         {

@@ -20,3 +20,21 @@ internal enum ServerRole
 
     All = Edge | Api | Workers | Console,
 }
+
+internal static class ServerRoleNames
+{
+    /// <summary>The roles as the command line names them, e.g. "edge,api,workers,console".</summary>
+    public static string Names(this ServerRole roles, string separator = ",")
+    {
+        List<string> names = [];
+        foreach (var role in (ReadOnlySpan<ServerRole>)[ServerRole.Edge, ServerRole.Api, ServerRole.Workers, ServerRole.Console])
+        {
+            if (roles.HasFlag(role))
+            {
+                names.Add(role.ToString().ToLowerInvariant());
+            }
+        }
+
+        return string.Join(separator, names);
+    }
+}
