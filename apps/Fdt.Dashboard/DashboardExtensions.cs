@@ -61,6 +61,7 @@ public static class DashboardExtensions
         services.TryAddSingleton<ConsoleRateLimit>();
         services.AddScoped<TeamContext>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveTopic, TunnelsTopic>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveTopic, RequestsTopic>());
         return builder;
     }
 

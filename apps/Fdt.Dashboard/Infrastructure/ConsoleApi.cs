@@ -120,6 +120,9 @@ public sealed class ConsoleApi
             request.Body = new MemoryStream(bytes);
             request.ContentType = "application/json";
             request.ContentLength = bytes.Length;
+
+            // Minimal APIs read a JSON body only when the server says the request can have one.
+            features.Set<IHttpRequestBodyDetectionFeature>(new BodyDetection(true));
         }
 
         context.SetEndpoint(endpoint);
@@ -168,6 +171,8 @@ public sealed class ConsoleApi
             : throw new InvalidOperationException($"No API endpoint is named '{name}'.");
     }
 }
+
+internal sealed record BodyDetection(bool CanHaveBody) : IHttpRequestBodyDetectionFeature;
 
 /// <summary>An endpoint's answer as it was written.</summary>
 public sealed record ApiResponse(int Status, string? ContentType, IReadOnlyDictionary<string, StringValues> Headers, ReadOnlyMemory<byte> Body)
