@@ -35,7 +35,7 @@ public abstract class ConsoleTestBase : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Origin = await OriginServer.StartAsync(Cancel);
-        Server = await ServerProcess.StartAsync(_dataDirectory, null, roles: "all", extra: ["--ControlPlane:HeartbeatInterval=00:00:01", "--Api:LoginAttemptsPerMinute=1000"]);
+        Server = await ServerProcess.StartAsync(_dataDirectory, null, roles: "all", extra: ["--Api:LoginAttemptsPerMinute=1000"]);
         Browser = await Browser.LaunchAsync();
     }
 

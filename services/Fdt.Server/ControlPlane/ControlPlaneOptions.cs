@@ -11,6 +11,9 @@ internal sealed record ControlPlaneOptions
     /// <summary>How often the edge reports it is alive and writes its tunnels' counters.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the edge writes the counters of tunnels that carried traffic since the last write (for live pages).</summary>
+    public TimeSpan CounterInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often the edge reloads the reserved names (changes made in this process apply at once).</summary>
     public TimeSpan ReservationRefresh { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -35,6 +35,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, TunnelBinding> _live = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Requests, long BytesIn, long BytesOut)> _writtenCounters = new(StringComparer.Ordinal);
     private volatile Dictionary<string, string> _reservations = new(StringComparer.OrdinalIgnoreCase);
     private volatile HashSet<string> _revoked = new(StringComparer.Ordinal);
     private volatile PolicySnapshot _policies = PolicySnapshot.Empty;
@@ -259,6 +260,7 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
     {
         var nextHeartbeat = _time.GetTimestamp();
         var nextReservations = _time.GetTimestamp();
+        var nextCounters = _time.GetTimestamp();
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -287,6 +289,12 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
                 {
                     await HeartbeatAsync(db, _stop.Token);
                     nextHeartbeat = _time.GetTimestamp() + (long)(_options.HeartbeatInterval.TotalSeconds * _time.TimestampFrequency);
+                    nextCounters = _time.GetTimestamp() + (long)(_options.CounterInterval.TotalSeconds * _time.TimestampFrequency);
+                }
+                else if (_time.GetTimestamp() >= nextCounters)
+                {
+                    await WriteCountersAsync(db, onlyChanged: true, _stop.Token);
+                    nextCounters = _time.GetTimestamp() + (long)(_options.CounterInterval.TotalSeconds * _time.TimestampFrequency);
                 }
 
                 LastPollSucceeded = true;
@@ -403,16 +411,38 @@ internal sealed partial class EdgeBridge : ITunnelObserver, INameReservationPoli
         public static PolicySnapshot Empty { get; } = new(new Dictionary<Guid, TunnelPolicyRequest>(), new Dictionary<string, (Guid, TunnelPolicyRequest)>());
     }
 
+    // Live tunnels' counters, for the API and the console's live pages: every tunnel on the
+    // heartbeat, and in between (CounterInterval) only those that carried traffic since.
+    private async Task WriteCountersAsync(FdtDbContext db, bool onlyChanged, CancellationToken cancellationToken)
+    {
+        foreach (var binding in _live.Values)
+        {
+            var counters = (binding.Requests, binding.BytesIn, binding.BytesOut);
+            if (onlyChanged && _writtenCounters.TryGetValue(binding.Id, out var written) && written == counters)
+            {
+                continue;
+            }
+
+            var (requests, bytesIn, bytesOut) = counters;
+            await db.TunnelSessions.Where(t => t.Id == binding.Id && t.EndedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.Requests, requests).SetProperty(t => t.BytesIn, bytesIn).SetProperty(t => t.BytesOut, bytesOut), cancellationToken);
+            _writtenCounters[binding.Id] = counters;
+        }
+
+        foreach (var id in _writtenCounters.Keys)
+        {
+            if (!_live.ContainsKey(id))
+            {
+                _writtenCounters.TryRemove(id, out _);
+            }
+        }
+    }
+
     private async Task HeartbeatAsync(FdtDbContext db, CancellationToken cancellationToken)
     {
         var now = Now;
         await db.EdgeNodes.Where(e => e.Id == EdgeNodeId).ExecuteUpdateAsync(set => set.SetProperty(e => e.LastHeartbeatAt, now), cancellationToken);
-        foreach (var binding in _live.Values)
-        {
-            var (requests, bytesIn, bytesOut) = (binding.Requests, binding.BytesIn, binding.BytesOut);
-            await db.TunnelSessions.Where(t => t.Id == binding.Id && t.EndedAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.Requests, requests).SetProperty(t => t.BytesIn, bytesIn).SetProperty(t => t.BytesOut, bytesOut), cancellationToken);
-        }
+        await WriteCountersAsync(db, onlyChanged: false, cancellationToken);
 
         // Edges that stopped heartbeating (crashed) leave their sessions open: close them.
         var deadline = now - _options.EdgeDeadAfter;
