@@ -65,6 +65,26 @@ public static class DashboardExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Before the API's middleware: with <c>Console:SecureCookies</c> (TLS ends at a proxy in front),
+    /// requests are treated as HTTPS, so cookies are Secure and links use https.
+    /// </summary>
+    public static IApplicationBuilder UseFdtDashboard(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var secure = app.ApplicationServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.SecureCookies;
+        if (secure)
+        {
+            app.Use((context, next) =>
+            {
+                context.Request.Scheme = Uri.UriSchemeHttps;
+                return next(context);
+            });
+        }
+
+        return app;
+    }
+
     /// <summary>Maps the console's pages, assets and live events (after the API's middleware).</summary>
     public static IEndpointRouteBuilder MapFdtDashboard(this IEndpointRouteBuilder endpoints)
     {

@@ -30,8 +30,9 @@ public interface ILiveTopic
 }
 
 /// <summary>
-/// <c>GET /live?topics=a,b</c>: a server-sent event stream that emits <c>event: NAME</c> whenever a
-/// topic's fingerprint changes (checked every <see cref="ConsoleOptions.LiveInterval"/>). Pages
+/// <c>GET /live?topics=a,b</c>: a server-sent event stream that emits <c>event: NAME</c> once on
+/// connecting and then whenever a topic's fingerprint changes (checked every
+/// <see cref="ConsoleOptions.LiveInterval"/>). Pages
 /// follow it with htmx (<c>sse-connect</c>, <c>hx-trigger="sse:NAME"</c>) and re-fetch a fragment,
 /// so a tunnel appears within a second of <c>fdt http</c> starting, on whichever edge it runs.
 /// The stream ends when the session does (sign-out, disabled account, reset sessions).
@@ -115,7 +116,9 @@ public static class LiveEvents
                     foreach (var topic in selected)
                     {
                         var fingerprint = await topic.FingerprintAsync(live, context.RequestAborted);
-                        if (last.TryGetValue(topic.Name, out var previous) && previous != fingerprint)
+                        // The first check always reports: the page was rendered before this
+                        // stream connected (or reconnected), and may have missed a change between.
+                        if (!last.TryGetValue(topic.Name, out var previous) || previous != fingerprint)
                         {
                             events.Append("event: ").Append(topic.Name).Append("\ndata: changed\n\n");
                         }

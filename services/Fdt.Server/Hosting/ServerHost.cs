@@ -224,6 +224,11 @@ internal static class ServerHost
             app.MapFdtAgentEndpoint();
         }
 
+        if (settings.Roles.HasFlag(ServerRole.Console))
+        {
+            app.UseFdtDashboard();
+        }
+
         if (settings.Roles.HasFlag(ServerRole.Api))
         {
             app.UseFdtApi();
