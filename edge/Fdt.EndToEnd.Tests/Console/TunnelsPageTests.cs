@@ -60,6 +60,11 @@ public sealed class TunnelsPageTests : ConsoleTestBase
         await AssertSameDocumentAsync(page);
         await Browser.ScreenshotAsync(page, "tunnels");
 
+        // Loaded fresh, the page shows the same (the picture in README.md comes from here).
+        await page.GotoAsync("/tunnels");
+        await Expect(row.GetByTestId("requests")).ToHaveTextAsync("1");
+        await Browser.ScreenshotAsync(page, "console");
+
         await row.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
         var stopped = await agent.WaitForEventAsync("tunnel_stopped", timeout: TimeSpan.FromSeconds(15));
         Assert.Contains(OperatorEmail, stopped.GetRawText(), StringComparison.Ordinal);

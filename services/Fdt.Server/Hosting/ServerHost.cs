@@ -317,6 +317,11 @@ internal static class ServerHost
             Console.WriteLine($"  Metrics at   {metrics.Scheme}://{(metricsPort is not null && settings.ListenAddress is "localhost" or "*" ? "localhost:" + metrics.Port : metrics.Authority)}/metrics");
         }
 
+        if (settings.Roles.HasFlag(ServerRole.Console))
+        {
+            Console.WriteLine($"  Console at   {serverUrl}/");
+        }
+
         Console.WriteLine($"  Tunnels at   {tunnelPattern}");
         if (settings.HttpsPort is not null && settings.Roles.HasFlag(ServerRole.Edge))
         {
