@@ -94,10 +94,14 @@ public abstract class ConsoleTestBase : IAsyncLifetime
     }
 
     /// <summary>An API client signed in as <paramref name="email"/>.</summary>
-    internal async Task<HttpClient> ApiAsync(string email, string password = Password)
+    internal Task<HttpClient> ApiAsync(string email, string password = Password) => ApiAsync(Server, email, password);
+
+    /// <summary>An API client of <paramref name="server"/> signed in as <paramref name="email"/>.</summary>
+    internal static async Task<HttpClient> ApiAsync(ServerProcess server, string email, string password = Password)
     {
-        var http = LoopbackHttp.CreateClient(Server.Port);
-        http.BaseAddress = Server.Url;
+        ArgumentNullException.ThrowIfNull(server);
+        var http = LoopbackHttp.CreateClient(server.Port);
+        http.BaseAddress = server.Url;
         using var login = await http.PostAsJsonAsync("/v1/auth/login", new { email, password }, Cancel);
         Assert.True(login.StatusCode == HttpStatusCode.OK, $"{login.StatusCode}: {await login.Content.ReadAsStringAsync(Cancel)}");
         var session = await login.Content.ReadFromJsonAsync<JsonElement>(Cancel);
