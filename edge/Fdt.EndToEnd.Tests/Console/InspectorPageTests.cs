@@ -92,5 +92,13 @@ public sealed class InspectorPageTests : ConsoleTestBase
         await Expect(page.Locator("[data-testid='requests-table'] tbody tr")).ToContainTextAsync("/status/404");
         await page.GotoAsync("/inspect?status=abc");
         await Expect(page.Locator("#status-error")).ToBeVisibleAsync();
+
+        // On a phone, in the dark theme, the detail page fits the screen.
+        var phone = await NewPageAsync(width: 390, height: 844, colorScheme: "dark");
+        await SignInAsync(phone, OperatorEmail);
+        await phone.GotoAsync(detailUrl);
+        await Expect(phone.GetByTestId("request-body")).ToContainTextAsync("amount");
+        await Browser.ScreenshotAsync(phone, "inspector-detail-phone-dark");
+        Assert.True(await phone.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
     }
 }
