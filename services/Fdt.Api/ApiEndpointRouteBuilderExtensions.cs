@@ -1,3 +1,4 @@
+using Fdt.Api.Admin;
 using Fdt.Api.Agents;
 using Fdt.Api.Auth;
 using Fdt.Api.Authtokens;
@@ -39,6 +40,7 @@ public static class ApiEndpointRouteBuilderExtensions
         v1.MapCertificatesApi();
         v1.MapPoliciesApi();
         v1.MapRequestsApi();
+        v1.MapAdminApi();
         if (activatePage)
         {
             endpoints.MapActivatePage();

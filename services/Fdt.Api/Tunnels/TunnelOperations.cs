@@ -24,7 +24,7 @@ public static class TunnelOperations
     /// Asks the edge holding the tunnel to stop it; false when the team has no such live tunnel.
     /// The request is made by a person (<paramref name="userId"/>) or by an agent's authtoken (<paramref name="authtokenId"/>).
     /// </summary>
-    public static async Task<bool> StopAsync(FdtDbContext db, AuditLog audit, IControlPlaneEvents events, TimeProvider time, Guid teamId, string tunnelId, AuditRecord record, Guid? userId, Guid? authtokenId, CancellationToken cancellationToken)
+    public static async Task<bool> StopAsync(FdtDbContext db, AuditLog audit, IControlPlaneEvents events, TimeProvider time, Guid teamId, string tunnelId, AuditRecord record, Guid? userId, Guid? authtokenId, CancellationToken cancellationToken, string action = "tunnel.stop")
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(audit);
@@ -38,7 +38,7 @@ public static class TunnelOperations
 
         session.StopRequestedAt ??= (time ?? TimeProvider.System).GetStoredUtcNow();
         session.StopRequestedByUserId ??= userId;
-        await audit.SaveWithAuditAsync(db, record with { TeamId = teamId, Action = "tunnel.stop", TargetType = "tunnel", TargetId = tunnelId, Details = JsonSerializer.Serialize(new { name = session.Name, authtoken = authtokenId }) }, cancellationToken);
+        await audit.SaveWithAuditAsync(db, record with { TeamId = teamId, Action = action, TargetType = "tunnel", TargetId = tunnelId, Details = JsonSerializer.Serialize(new { name = session.Name, authtoken = authtokenId }) }, cancellationToken);
         await events.TunnelStopRequestedAsync(tunnelId, cancellationToken);
         return true;
     }
