@@ -62,6 +62,7 @@ public static class DashboardExtensions
         services.AddScoped<TeamContext>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveTopic, TunnelsTopic>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveTopic, RequestsTopic>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveTopic, AdminTunnelsTopic>());
         return builder;
     }
 

@@ -33,12 +33,15 @@ public abstract class ConsoleTestBase : IAsyncLifetime
 
     protected static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
+    /// <summary>More settings for the server, e.g. <c>--Api:RegistrationMode=open</c>.</summary>
+    protected virtual IReadOnlyList<string> ServerArguments => [];
+
     protected string OriginPort => Origin.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async ValueTask InitializeAsync()
     {
         Origin = await OriginServer.StartAsync(Cancel);
-        Server = await ServerProcess.StartAsync(_dataDirectory, null, roles: "all", extra: ["--Api:LoginAttemptsPerMinute=1000"]);
+        Server = await ServerProcess.StartAsync(_dataDirectory, null, roles: "all", extra: ["--Api:LoginAttemptsPerMinute=1000", .. ServerArguments]);
         Browser = await Browser.LaunchAsync();
     }
 
