@@ -28,6 +28,7 @@ public static class DashboardExtensions
             pages.Conventions.AuthorizeFolder("/Admin", ConsoleAuth.OperatorPolicy);
             pages.Conventions.AllowAnonymousToPage("/Login");
             pages.Conventions.AllowAnonymousToPage("/Setup");
+            pages.Conventions.AllowAnonymousToPage("/Join/Index");
             pages.Conventions.ConfigureFilter(new SecurityHeaders());
         }).AddApplicationPart(typeof(DashboardExtensions).Assembly);
         services.AddAntiforgery(antiforgery =>

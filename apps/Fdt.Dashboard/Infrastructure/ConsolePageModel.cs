@@ -1,4 +1,5 @@
 using Fdt.Api.Auth;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,26 @@ public abstract class ConsolePageModel : PageModel
     {
         TempData["Flash"] = message;
         return Redirect(path);
+    }
+
+    /// <summary>
+    /// On pages open to anonymous visitors: the console session when there is one (the request's
+    /// user is set to it), else false.
+    /// </summary>
+    protected async Task<bool> SignedInAsync()
+    {
+        if (User.Identity?.AuthenticationType == ConsoleAuth.Scheme)
+        {
+            return true;
+        }
+
+        var session = await HttpContext.AuthenticateAsync(ConsoleAuth.Scheme);
+        if (session.Succeeded)
+        {
+            HttpContext.User = session.Principal;
+        }
+
+        return session.Succeeded;
     }
 
     /// <summary>Only paths on this site: anything else goes home.</summary>

@@ -25,7 +25,7 @@ public sealed class LoginModel(FdtDbContext db, ConsoleRateLimit rateLimit) : Co
             return Redirect("/setup");
         }
 
-        return User.Identity?.AuthenticationType == ConsoleAuth.Scheme ? Redirect(SafeReturnUrl(ReturnUrl)) : Page();
+        return await SignedInAsync() ? Redirect(SafeReturnUrl(ReturnUrl)) : Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
