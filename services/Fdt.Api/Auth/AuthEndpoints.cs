@@ -36,6 +36,10 @@ public static class AuthEndpoints
             .WithName("GetMe")
             .WithSummary("The signed-in user and their teams.")
             .RequireAuthorization();
+        auth.MapPatch("/me", UpdateMeAsync)
+            .WithName("UpdateMe")
+            .WithSummary("Changes the caller's display name.")
+            .RequireAuthorization();
         auth.MapPost("/password", ChangePasswordAsync)
             .WithName("ChangePassword")
             .WithSummary("Changes the caller's password and ends all their sessions.")
@@ -184,6 +188,33 @@ public static class AuthEndpoints
         if (user is null)
         {
             return SessionEnded("The account no longer exists.");
+        }
+
+        var teams = await TeamSummary.ForUserAsync(services.Db, userId, services.Aborted);
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.DisplayName, user.IsOperator, teams));
+    }
+
+    internal static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult>> UpdateMeAsync(ProfileRequest request, [AsParameters] IdentityServices services)
+    {
+        var input = new InputValidation();
+        var displayName = input.DisplayName("displayName", request.DisplayName);
+        if (input.HasErrors)
+        {
+            return input.Problem();
+        }
+
+        var userId = services.Http.User.RequireUserId();
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == userId, services.Aborted);
+        if (user is null)
+        {
+            return SessionEnded("The account no longer exists.");
+        }
+
+        if (user.DisplayName != displayName)
+        {
+            var details = JsonSerializer.Serialize(new { from = user.DisplayName, to = displayName });
+            user.DisplayName = displayName;
+            await services.Audit.SaveWithAuditAsync(services.Db, services.Record("user.profile", userId, targetType: "user", targetId: userId.ToString("D"), details: details), services.Aborted);
         }
 
         var teams = await TeamSummary.ForUserAsync(services.Db, userId, services.Aborted);

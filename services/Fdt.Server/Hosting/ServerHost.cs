@@ -233,8 +233,9 @@ internal static class ServerHost
         {
             app.UseFdtApi();
 
-            // With the console, /setup is its page; without it, the API's plain one.
-            app.MapFdtApi(activatePage: true, setupPage: !settings.Roles.HasFlag(ServerRole.Console));
+            // With the console, /setup and /activate are its pages; without it, the API's plain ones.
+            var console = settings.Roles.HasFlag(ServerRole.Console);
+            app.MapFdtApi(activatePage: !console, setupPage: !console);
         }
 
         app.MapFdtHealth();
