@@ -27,6 +27,15 @@ public sealed class TunnelsPageTests : ConsoleTestBase
         await Expect(page.GetByTestId("tunnels-empty")).ToContainTextAsync($"fdt config set server {Server.Url.ToString().TrimEnd('/')}");
         await Browser.ScreenshotAsync(page, "tunnels-empty");
 
+        // The theme switch overrides the system's choice and is remembered.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to the dark theme" }).ClickAsync();
+        Assert.Equal("rgb(17, 19, 24)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        await page.ReloadAsync();
+        Assert.Equal("dark", await page.EvaluateAsync<string>("() => document.documentElement.dataset.theme"));
+        await Browser.ScreenshotAsync(page, "tunnels-empty-dark");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to the light theme" }).ClickAsync();
+        Assert.Equal("rgb(246, 247, 249)", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+
         // Setup is once only: the page now sends people to sign in.
         var other = await NewPageAsync();
         await other.GotoAsync("/setup");
