@@ -37,12 +37,13 @@ internal static class RequestIds
             }
             else
             {
-                traceId = Guid.NewGuid().ToString("N");
+                // Trace and span ids need to be unique, not secret: the runtime's generator for them
+                // is a per-thread PRNG, where Guid.NewGuid and RandomNumberGenerator each cost a
+                // getrandom system call per request (seen in edge profiles).
+                traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
             }
 
-            Span<byte> spanId = stackalloc byte[8];
-            System.Security.Cryptography.RandomNumberGenerator.Fill(spanId);
-            traceParent = $"00-{traceId}-{Convert.ToHexStringLower(spanId)}-{flags}";
+            traceParent = $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-{flags}";
         }
 
         var requestId = traceId;
