@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Fdt.Dashboard.Infrastructure;
+using Fdt.Data.Model;
 using Microsoft.EntityFrameworkCore;
 
 namespace Fdt.Dashboard.Live;
@@ -19,15 +20,22 @@ internal sealed class TunnelsTopic : ILiveTopic
             return null;
         }
 
-        var rows = await context.Db.TunnelSessions.AsNoTracking()
-            .Where(t => t.TeamId == teamId && t.EndedAt == null)
+        return await FingerprintAsync(context.Db.TunnelSessions.Where(t => t.TeamId == teamId), cancellationToken);
+    }
+
+    /// <summary>The live tunnels among <paramref name="sessions"/>: ids, counters, stopping.</summary>
+    internal static async Task<string> FingerprintAsync(IQueryable<TunnelSession> sessions, CancellationToken cancellationToken)
+    {
+        var rows = await sessions.AsNoTracking()
+            .Where(t => t.EndedAt == null)
             .OrderBy(t => t.Id)
             .Select(t => new { t.Id, t.Requests, t.BytesIn, t.BytesOut, Stopping = t.StopRequestedAt != null })
+            .Take(1000)
             .ToListAsync(cancellationToken);
         return Fingerprint(rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Id}:{r.Requests}:{r.BytesIn}:{r.BytesOut}:{r.Stopping}")));
     }
 
-    internal static string Fingerprint(IEnumerable<string> parts)
+    private static string Fingerprint(IEnumerable<string> parts)
     {
         var text = new StringBuilder();
         foreach (var part in parts)
