@@ -48,6 +48,18 @@ public abstract class ConsolePageModel : PageModel
 
     protected void AddError(string field, string message) => _errors[field] = [message];
 
+    /// <summary>Loads what the page shows; called for its GET and again after a refused post.</summary>
+    protected virtual Task LoadAsync() => Task.CompletedTask;
+
+    /// <summary>The page again after the API refused a post: its problem shown, its status kept, the data reloaded.</summary>
+    protected async Task<IActionResult> RefusedAsync(ApiProblem? problem, int status)
+    {
+        Show(problem);
+        Response.StatusCode = status;
+        await LoadAsync();
+        return Page();
+    }
+
     /// <summary>The API's identity services for this request (sign-in, setup).</summary>
     internal IdentityServices IdentityServices() => ActivatorUtilities.CreateInstance<IdentityServices>(HttpContext.RequestServices, HttpContext);
 

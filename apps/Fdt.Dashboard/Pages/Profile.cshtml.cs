@@ -78,5 +78,5 @@ public sealed class ProfileModel(FdtDbContext db, ConsoleRateLimit rateLimit) : 
         await ConsoleAuth.SignInAsync(HttpContext, user);
     }
 
-    private async Task LoadAsync() => Me = (await Api.SendAsync<MeResponse>(HttpContext, "GetMe")).Value;
+    protected override async Task LoadAsync() => Me = (await Api.SendAsync<MeResponse>(HttpContext, "GetMe")).Value;
 }

@@ -14,7 +14,7 @@ public sealed partial class ConsoleSecurityTests : ConsoleTestBase
     [Fact]
     public async Task Forms_WithoutTheAntiforgeryToken_AreRefused_AndTheSessionCookieIsHttpOnlyAndLax()
     {
-        await CreateOperatorAsync(Server);
+        using var ops = await ServerOperator.CreateFirstAsync(Server, OperatorEmail, "Ops");
         using var browser = CookieClient(Server.Port);
 
         var loginPage = await browser.GetStringAsync("/login", Cancel);
@@ -59,7 +59,7 @@ public sealed partial class ConsoleSecurityTests : ConsoleTestBase
     [Fact]
     public async Task Anonymous_PagesRedirectToSignIn_LiveAndFragmentRequestsGet401()
     {
-        await CreateOperatorAsync(Server);
+        using var ops = await ServerOperator.CreateFirstAsync(Server, OperatorEmail, "Ops");
         using var anonymous = CookieClient(Server.Port);
 
         using (var page = await anonymous.GetAsync("/inspect", Cancel))
@@ -86,7 +86,7 @@ public sealed partial class ConsoleSecurityTests : ConsoleTestBase
     [Fact]
     public async Task LiveStream_EndsWhenTheSessionDoes_AndRefusesUnknownTopics()
     {
-        await CreateOperatorAsync(Server);
+        using var ops = await ServerOperator.CreateFirstAsync(Server, OperatorEmail, "Ops");
         using var browser = await SignedInClientAsync(Server.Port);
 
         using (var unknown = await browser.GetAsync("/live?topics=everything", Cancel))
@@ -126,7 +126,7 @@ public sealed partial class ConsoleSecurityTests : ConsoleTestBase
         try
         {
             await using var server = await ServerProcess.StartAsync(directory, null, roles: "api,console", extra: ["--Console:SecureCookies=true"]);
-            await CreateOperatorAsync(server);
+            using var ops = await ServerOperator.CreateFirstAsync(server, OperatorEmail, "Ops");
 
             // A client that keeps no cookies: secure cookies would not travel back over plain HTTP.
             using var browser = LoopbackHttp.CreateClient(server.Port);
@@ -152,14 +152,6 @@ public sealed partial class ConsoleSecurityTests : ConsoleTestBase
                 Directory.Delete(directory, recursive: true);
             }
         }
-    }
-
-    private static async Task CreateOperatorAsync(ServerProcess server)
-    {
-        using var http = LoopbackHttp.CreateClient(server.Port);
-        http.BaseAddress = server.Url;
-        using var setup = await http.PostAsJsonAsync("/v1/setup", new { email = OperatorEmail, displayName = "Ops", password = Password }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, setup.StatusCode);
     }
 
     private static HttpClient CookieClient(int port)

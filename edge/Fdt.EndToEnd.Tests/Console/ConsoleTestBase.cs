@@ -15,7 +15,7 @@ namespace Fdt.EndToEnd.Tests.Console;
 public abstract class ConsoleTestBase : IAsyncLifetime
 {
     public const string OperatorEmail = "ops@example.com";
-    public const string Password = "correct horse battery staple";
+    public const string Password = ServerOperator.Password;
 
     /// <summary>
     /// How long a test waits for a live page to show a change: generous, because tests assert that

@@ -26,16 +26,13 @@ public sealed class TunnelsModel : ConsolePageModel
         var stopped = await Api.SendAsync(HttpContext, "AdminStopTunnel", new { tunnelId = id });
         if (!stopped.IsSuccess)
         {
-            Show(stopped.Problem);
-            Response.StatusCode = stopped.Status;
-            await LoadAsync();
-            return Page();
+            return await RefusedAsync(stopped.Problem, stopped.Status);
         }
 
         return Done("/admin/tunnels", "The tunnel is stopping; its agent is told an operator stopped it.");
     }
 
-    private async Task LoadAsync()
+    protected override async Task LoadAsync()
     {
         var list = await Api.SendAsync<List<AdminEndpoints.AdminTunnelView>>(HttpContext, "AdminListTunnels");
         if (Problem is null)

@@ -53,13 +53,10 @@ public sealed class UsersModel : ConsolePageModel
             return Done($"/admin/users{QueryString.Create(new Dictionary<string, string?> { ["q"] = Q }.Where(p => !string.IsNullOrEmpty(p.Value)))}", done);
         }
 
-        Show(problem);
-        Response.StatusCode = status;
-        await LoadAsync();
-        return Page();
+        return await RefusedAsync(problem, status);
     }
 
-    private async Task LoadAsync()
+    protected override async Task LoadAsync()
     {
         var page = await Api.SendAsync<AdminEndpoints.UserPage>(HttpContext, "AdminListUsers", query: new Dictionary<string, string?>
         {

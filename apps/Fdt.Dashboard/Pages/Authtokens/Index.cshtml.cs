@@ -66,16 +66,13 @@ public sealed class IndexModel : ConsolePageModel
         var revoked = await Api.SendAsync(HttpContext, "RevokeAuthtoken", new { teamId = Team.Id, authtokenId = id });
         if (!revoked.IsSuccess)
         {
-            Show(revoked.Problem);
-            Response.StatusCode = revoked.Status;
-            await LoadAsync();
-            return Page();
+            return await RefusedAsync(revoked.Problem, revoked.Status);
         }
 
         return Done("/authtokens", "The authtoken is revoked; agents using it are disconnected within seconds.");
     }
 
-    private async Task LoadAsync()
+    protected override async Task LoadAsync()
     {
         Team = await Teams.CurrentAsync();
         if (Team is null)

@@ -55,7 +55,7 @@ public sealed class IndexModel : ConsolePageModel
         return Partial("_RequestList", this);
     }
 
-    private async Task LoadAsync()
+    protected override async Task LoadAsync()
     {
         Team = await Teams.CurrentAsync();
         if (Team is null)

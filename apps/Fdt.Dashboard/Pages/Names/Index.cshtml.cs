@@ -45,7 +45,7 @@ public sealed class IndexModel : ConsolePageModel
         {
             AddError("port", "A port number from 1 to 65535 (one of the server's TCP ports).");
             Problem = "Please correct the fields below.";
-            return ShowAgainAsync(StatusCodes.Status400BadRequest);
+            return RefusedAsync(null, StatusCodes.Status400BadRequest);
         }
 
         return ReserveAsync(TcpPrefix + port.ToString(CultureInfo.InvariantCulture), "port", "The TCP address is reserved for your team.");
@@ -62,8 +62,7 @@ public sealed class IndexModel : ConsolePageModel
         var released = await Api.SendAsync(HttpContext, "ReleaseName", new { teamId = Team.Id, reservationId = id });
         if (!released.IsSuccess)
         {
-            Show(released.Problem);
-            return await ShowAgainAsync(released.Status);
+            return await RefusedAsync(released.Problem, released.Status);
         }
 
         return Done("/names", "Released: any team can use it now.");
@@ -94,17 +93,10 @@ public sealed class IndexModel : ConsolePageModel
             AddError("port", message);
         }
 
-        return await ShowAgainAsync(reserved.Status);
+        return await RefusedAsync(null, reserved.Status);
     }
 
-    private async Task<IActionResult> ShowAgainAsync(int status)
-    {
-        Response.StatusCode = status;
-        await LoadAsync();
-        return Page();
-    }
-
-    private async Task LoadAsync()
+    protected override async Task LoadAsync()
     {
         Team = await Teams.CurrentAsync();
         if (Team is null)

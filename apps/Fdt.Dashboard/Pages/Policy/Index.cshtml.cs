@@ -31,7 +31,7 @@ public sealed class IndexModel : ConsolePageModel
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (await LoadAsync() is { } policy)
+        if (await LoadPolicyAsync() is { } policy)
         {
             Form = PolicyForm.From(policy);
         }
@@ -114,7 +114,7 @@ public sealed class IndexModel : ConsolePageModel
     private async Task<IActionResult> AgainAsync(int status, bool keepForm = true)
     {
         Response.StatusCode = status;
-        var stored = await LoadAsync(keepRetention: !keepForm);
+        var stored = await LoadPolicyAsync(keepRetention: !keepForm);
         if (!keepForm && stored is not null)
         {
             Form = PolicyForm.From(stored);
@@ -123,7 +123,7 @@ public sealed class IndexModel : ConsolePageModel
         return Page();
     }
 
-    private async Task<TunnelPolicyRequest?> LoadAsync(bool keepRetention = false)
+    private async Task<TunnelPolicyRequest?> LoadPolicyAsync(bool keepRetention = false)
     {
         Team = await Teams.CurrentAsync();
         if (Team is null)

@@ -120,12 +120,10 @@ public sealed class IndexModel : ConsolePageModel
             AddError(field, refusal.Message);
         }
 
-        Response.StatusCode = status;
-        await LoadAsync();
-        return Page();
+        return await RefusedAsync(null, status);
     }
 
-    private async Task LoadAsync()
+    protected override async Task LoadAsync()
     {
         Team = await Teams.CurrentAsync();
         if (Team is null)

@@ -38,16 +38,13 @@ public sealed class IndexModel : ConsolePageModel
         var stopped = await Api.SendAsync(HttpContext, "StopTunnel", new { teamId = Team.Id, tunnelId = id });
         if (!stopped.IsSuccess)
         {
-            Show(stopped.Problem);
-            await LoadAsync();
-            Response.StatusCode = stopped.Status;
-            return Page();
+            return await RefusedAsync(stopped.Problem, stopped.Status);
         }
 
         return Done("/tunnels", "The tunnel is stopping; its agent has been told why.");
     }
 
-    private async Task LoadAsync()
+    protected override async Task LoadAsync()
     {
         Team = await Teams.CurrentAsync();
         if (Team is null)
