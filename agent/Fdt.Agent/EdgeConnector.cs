@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using Fdt.Protocol.Control;
 using Fdt.Protocol.Transport;
@@ -20,14 +21,19 @@ internal sealed class EdgeConnector : IDisposable
     public EdgeConnector(AgentOptions options)
     {
         _options = options;
+        _invoker = new HttpMessageInvoker(CreateHandler(), disposeHandler: true);
+    }
+
+    private SocketsHttpHandler CreateHandler()
+    {
         var handler = new SocketsHttpHandler
         {
-            ConnectTimeout = options.ConnectTimeout,
+            ConnectTimeout = _options.ConnectTimeout,
             AllowAutoRedirect = false,
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.Zero,
         };
-        if (options.InsecureSkipVerify)
+        if (_options.InsecureSkipVerify)
         {
             // Opt-in (--insecure) for development servers with self-signed certificates.
 #pragma warning disable CA5359
@@ -35,7 +41,7 @@ internal sealed class EdgeConnector : IDisposable
 #pragma warning restore CA5359
         }
 
-        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+        return handler;
     }
 
     /// <summary>The HTTP client the connector uses, shared with the authtoken exchange (same TLS settings).</summary>
@@ -104,6 +110,52 @@ internal sealed class EdgeConnector : IDisposable
 
     private async Task<Stream?> TryUpgradeAsync(CancellationToken cancellationToken)
     {
+        if (_options.ServerUrl.Scheme is "https" or "wss")
+        {
+            return await UpgradeAsync(_invoker, cancellationToken);
+        }
+
+        // Plain TCP: a handler of its own for this one connection keeps hold of the socket, so the
+        // mux can write to it directly (one gathering send for frame headers and payload).
+        Socket? socket = null;
+        var handler = CreateHandler();
+        handler.ConnectCallback = async (context, token) =>
+        {
+            var connecting = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await connecting.ConnectAsync(context.DnsEndPoint, token);
+            }
+            catch
+            {
+                connecting.Dispose();
+                throw;
+            }
+
+            socket = connecting;
+            return new NetworkStream(connecting, ownsSocket: true);
+        };
+        var invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+        try
+        {
+            var stream = await UpgradeAsync(invoker, cancellationToken);
+            if (stream is not null && socket is not null)
+            {
+                return new UpgradedSocketStream(stream, socket, invoker);
+            }
+
+            invoker.Dispose();
+            return stream;
+        }
+        catch
+        {
+            invoker.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<Stream?> UpgradeAsync(HttpMessageInvoker invoker, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, Endpoint(_options.ServerUrl, webSocket: false))
         {
             Version = HttpVersion.Version11,
@@ -112,7 +164,7 @@ internal sealed class EdgeConnector : IDisposable
         request.Headers.Connection.Add("Upgrade");
         request.Headers.Upgrade.Add(new ProductHeaderValue("fdt-mux", "1"));
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        var response = await _invoker.SendAsync(request, cancellationToken);
+        var response = await invoker.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.SwitchingProtocols)
         {
             response.Dispose();

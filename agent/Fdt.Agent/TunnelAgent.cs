@@ -48,6 +48,9 @@ public sealed class TunnelAgent
     /// <summary>Whether a session with the edge is up.</summary>
     public bool IsConnected => _session is { IsClosed: false };
 
+    /// <summary>Writes the current session sent straight from the caller's buffer (plain-TCP connections to the edge).</summary>
+    internal long GatheredWrites => _session?.GatheredWrites ?? 0;
+
     /// <summary>The tunnels bound in the current session.</summary>
     public IReadOnlyCollection<string> TunnelNames => [.. _active.Values.Select(t => t.Name)];
 

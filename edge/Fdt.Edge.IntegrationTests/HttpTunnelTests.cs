@@ -71,6 +71,9 @@ public sealed class HttpTunnelTests : IAsyncLifetime
 
         Assert.Equal(Size, total);
         Assert.Equal(SHA256.HashData(OriginServer.Content(Size, 3)), sha.GetHashAndReset());
+
+        // On a plain-TCP connection the agent sends bulk payload straight from its read buffer.
+        Assert.True(_agent.Agent.GatheredWrites > 0, "the agent copied every write of the download");
     }
 
     [Fact]

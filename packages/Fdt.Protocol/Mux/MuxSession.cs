@@ -134,6 +134,9 @@ public sealed partial class MuxSession : IAsyncDisposable
 
     internal long SmoothedRttTicks => Interlocked.Read(ref _smoothedRttTicks);
 
+    /// <summary>Writes sent from the caller's buffer by one gathering send (plain socket transports only).</summary>
+    public long GatheredWrites => _writer.GatheredWrites;
+
     /// <summary>Starts a client-side session (odd stream ids) over <paramref name="transport"/>.</summary>
     public static MuxSession StartClient(Stream transport, MuxOptions? options = null, ILogger? logger = null)
         => Start(transport, isClient: true, options, logger);

@@ -31,6 +31,12 @@ public sealed class MuxStream : Stream
     private long _targetWindow = MuxOptions.InitialStreamWindow;
     private long _lastWindowUpdateTimestamp;
 
+    // A reader waiting with a buffer gets the next payload copied straight into it by the receive
+    // loop (one copy fewer than going through _received); _delivered is how much it got.
+    private Memory<byte> _pendingRead;
+    private int _delivered;
+    private int _directDeliveries;
+
     // Send side.
     private long _sendWindow = MuxOptions.InitialStreamWindow;
 
@@ -76,6 +82,18 @@ public sealed class MuxStream : Stream
             lock (_lock)
             {
                 return _targetWindow;
+            }
+        }
+    }
+
+    /// <summary>Payloads copied by the receive loop straight into a waiting reader's buffer (diagnostics and tests).</summary>
+    internal int DirectDeliveries
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _directDeliveries;
             }
         }
     }
@@ -127,6 +145,7 @@ public sealed class MuxStream : Stream
                 }
 
                 armed = _readWaiter.Arm();
+                _pendingRead = buffer;
                 goto Wait;
             }
 
@@ -335,7 +354,21 @@ public sealed class MuxStream : Stream
                 return;
             }
 
-            _received.Append(payload);
+            if (!_pendingRead.IsEmpty && _delivered == 0 && _received.Length == 0 && _readWaiter.IsArmed)
+            {
+                var take = Math.Min(payload.Length, _pendingRead.Length);
+                payload[..take].CopyTo(_pendingRead.Span);
+                _delivered = take;
+                _directDeliveries++;
+                _pendingRead = default;
+                payload = payload[take..];
+            }
+
+            if (!payload.IsEmpty)
+            {
+                _received.Append(payload);
+            }
+
             wake = _readWaiter.IsArmed;
         }
 
@@ -465,13 +498,32 @@ public sealed class MuxStream : Stream
     {
         while (true)
         {
-            await _readWaiter.WaitAsync(armed, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _readWaiter.WaitAsync(armed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                lock (_lock)
+                {
+                    _pendingRead = default;
+                    if (_delivered == 0)
+                    {
+                        throw;
+                    }
+                }
+
+                // The payload reached the buffer as the read was canceled: the read returns it.
+            }
 
             uint update;
             int read;
             lock (_lock)
             {
-                if (_received.Length == 0)
+                _pendingRead = default;
+                read = _delivered;
+                _delivered = 0;
+                if (read == 0 && _received.Length == 0)
                 {
                     if (IsReadFinishedLocked(out var error))
                     {
@@ -479,6 +531,7 @@ public sealed class MuxStream : Stream
                     }
 
                     armed = _readWaiter.Arm();
+                    _pendingRead = buffer;
                     continue;
                 }
 
@@ -487,7 +540,7 @@ public sealed class MuxStream : Stream
                     return 0;
                 }
 
-                read = _received.CopyTo(buffer.Span);
+                read += _received.CopyTo(buffer.Span[read..]);
                 update = ComputeWindowUpdateLocked();
             }
 
