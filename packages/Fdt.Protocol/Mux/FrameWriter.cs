@@ -228,13 +228,7 @@ internal sealed class FrameWriter
         }
         catch (Exception ex)
         {
-            Fail(ex);
-            lock (_lock)
-            {
-                _flushing = false;
-            }
-
-            _onFailure(ex);
+            OnTransportFailed(ex);
             throw;
         }
         finally
@@ -244,6 +238,18 @@ internal sealed class FrameWriter
 
         // Frames queued meanwhile (or nothing: the loop then marks the writer idle).
         StartFlush();
+    }
+
+    /// <summary>A transport write failed: the writer stops, and the session is told.</summary>
+    private void OnTransportFailed(Exception error)
+    {
+        Fail(error);
+        lock (_lock)
+        {
+            _flushing = false;
+        }
+
+        _onFailure(error);
     }
 
     private async ValueTask WaitForSpaceThenWriteAsync(TaskCompletionSource waiter, uint streamId, ReadOnlyMemory<byte> payload, int maxFramePayload, CancellationToken cancellationToken)
@@ -336,13 +342,7 @@ internal sealed class FrameWriter
             }
             catch (Exception ex)
             {
-                Fail(ex);
-                lock (_lock)
-                {
-                    _flushing = false;
-                }
-
-                _onFailure(ex);
+                OnTransportFailed(ex);
                 return;
             }
             finally
