@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Fdt.Protocol.Transport;
 
 namespace Fdt.Protocol.Mux;
 
@@ -14,7 +15,7 @@ namespace Fdt.Protocol.Mux;
 /// </para>
 /// One reader and one writer may use the stream concurrently; concurrent reads (or writes) are not supported.
 /// </summary>
-public sealed class MuxStream : Stream
+public sealed class MuxStream : DuplexStream
 {
     /// <summary>Largest slice of one write that goes to the session's writer at once (frames of at most MaxFramePayload each).</summary>
     private const int MaxWriteBatch = 1024 * 1024;
@@ -110,20 +111,6 @@ public sealed class MuxStream : Stream
         }
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <inheritdoc />
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -170,12 +157,6 @@ public sealed class MuxStream : Stream
         return ReadSlowAsync(buffer, armed, cancellationToken);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
-        => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     /// <inheritdoc />
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -214,19 +195,6 @@ public sealed class MuxStream : Stream
             Interlocked.Add(ref _bytesWritten, chunk);
             buffer = buffer[chunk..];
         }
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count)
-        => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Frames are handed to the session's writer as they are written; nothing to flush here.</summary>
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
     }
 
     /// <summary>Half-closes the stream: sends FIN; the peer reads end of stream after the data already written.</summary>
@@ -271,10 +239,6 @@ public sealed class MuxStream : Stream
         _session.SendControl(new FrameHeader(FrameType.WindowUpdate, FrameFlags.Rst, Id, 0));
         Remove();
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <inheritdoc />
     public override string ToString() => $"MuxStream({Id})";

@@ -8,7 +8,7 @@ namespace Fdt.Protocol.Transport;
 /// to the socket, which lets the mux send frame headers and payload with one gathering send.
 /// Only valid without TLS: the bytes on the socket must be the bytes of the stream.
 /// </summary>
-public sealed class UpgradedSocketStream : Stream
+public sealed class UpgradedSocketStream : DuplexStream
 {
     private readonly Stream _reads;
     private readonly IDisposable? _owner;
@@ -28,27 +28,8 @@ public sealed class UpgradedSocketStream : Stream
     /// <summary>The connection's socket (writes go here).</summary>
     public Socket Socket { get; }
 
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         => _reads.ReadAsync(buffer, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => _reads.ReadAsync(buffer, offset, count, cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => _reads.Read(buffer, offset, count);
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -58,22 +39,6 @@ public sealed class UpgradedSocketStream : Stream
             buffer = buffer[sent..];
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count)
-        => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,7 +6,7 @@ namespace Fdt.Protocol.Transport;
 /// Presents a WebSocket as a byte stream for the mux: every write is one binary message, reads
 /// ignore message boundaries, and a close message reads as end of stream. Text messages are refused.
 /// </summary>
-public sealed class WebSocketByteStream : Stream
+public sealed class WebSocketByteStream : DuplexStream
 {
     private readonly WebSocket _webSocket;
     private int _disposed;
@@ -22,20 +22,6 @@ public sealed class WebSocketByteStream : Stream
 
     /// <summary>The wrapped WebSocket.</summary>
     public WebSocket WebSocket => _webSocket;
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -74,30 +60,8 @@ public sealed class WebSocketByteStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
-        => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         => _webSocket.SendAsync(buffer, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count)
-        => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Closes at once: the WebSocket is aborted and data not yet sent may be lost.</summary>
     protected override void Dispose(bool disposing)
