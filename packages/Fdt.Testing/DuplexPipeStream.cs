@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Fdt.Protocol.Transport;
 
 namespace Fdt.Testing;
 
@@ -8,7 +9,7 @@ namespace Fdt.Testing;
 /// the peer has not read <c>capacity</c> bytes yet, like a socket with a full send buffer.
 /// <see cref="Disconnect"/> simulates a network cut: both ends fail.
 /// </summary>
-public sealed class DuplexPipeStream : Stream
+public sealed class DuplexPipeStream : DuplexStream
 {
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -23,20 +24,6 @@ public sealed class DuplexPipeStream : Stream
 
     /// <summary>Total bytes written through this end.</summary>
     public long BytesWritten { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Creates two connected ends.</summary>
     public static (DuplexPipeStream A, DuplexPipeStream B) CreatePair(long capacity = 1024 * 1024)
@@ -90,12 +77,6 @@ public sealed class DuplexPipeStream : Stream
         return take;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count)
-        => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var result = await _output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -106,22 +87,6 @@ public sealed class DuplexPipeStream : Stream
 
         BytesWritten += buffer.Length;
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count)
-        => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

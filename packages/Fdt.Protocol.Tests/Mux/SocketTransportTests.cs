@@ -71,10 +71,7 @@ public sealed class SocketTransportTests
     public async Task A_waiting_reader_gets_the_payload_in_its_own_buffer()
     {
         await using var pair = MuxPair.Create(NoKeepAlive, NoKeepAlive);
-        var opened = await pair.Client.OpenStreamAsync(Ct);
-        await opened.WriteAsync(new byte[] { 0 }, Ct);
-        var accepted = await pair.Server.AcceptStreamAsync(Ct);
-        Assert.Equal(1, await accepted.ReadAsync(new byte[1], Ct));
+        var (opened, accepted) = await OpenedStreamAsync(pair);
 
         var payload = RandomNumberGenerator.GetBytes(10_000);
         var buffer = new byte[64 * 1024];
@@ -96,10 +93,7 @@ public sealed class SocketTransportTests
     public async Task Reads_canceled_while_payload_arrives_lose_nothing()
     {
         await using var pair = MuxPair.Create(NoKeepAlive, NoKeepAlive);
-        var opened = await pair.Client.OpenStreamAsync(Ct);
-        await opened.WriteAsync(new byte[] { 0 }, Ct);
-        var accepted = await pair.Server.AcceptStreamAsync(Ct);
-        Assert.Equal(1, await accepted.ReadAsync(new byte[1], Ct));
+        var (opened, accepted) = await OpenedStreamAsync(pair);
 
         using var sent = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var got = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -147,6 +141,16 @@ public sealed class SocketTransportTests
         Assert.Equal(0, await accepted.ReadAsync(buffer, Ct));
         Assert.Equal(sentBytes, gotBytes);
         Assert.Equal(sent.GetHashAndReset(), got.GetHashAndReset());
+    }
+
+    /// <summary>A stream opened by the client and accepted by the server, with its first byte read.</summary>
+    private static async Task<(MuxStream Opened, MuxStream Accepted)> OpenedStreamAsync(MuxPair pair)
+    {
+        var opened = await pair.Client.OpenStreamAsync(Ct);
+        await opened.WriteAsync(new byte[] { 0 }, Ct);
+        var accepted = await pair.Server.AcceptStreamAsync(Ct);
+        Assert.Equal(1, await accepted.ReadAsync(new byte[1], Ct));
+        return (opened, accepted);
     }
 
     /// <summary>Every size, on four streams each way at once; each side checks what it read against what was sent.</summary>

@@ -51,12 +51,4 @@ public sealed class UpgradedSocketStream : DuplexStream
 
         base.Dispose(disposing);
     }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await _reads.DisposeAsync().ConfigureAwait(false);
-        Socket.Dispose();
-        _owner?.Dispose();
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
 }
