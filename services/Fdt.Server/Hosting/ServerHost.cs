@@ -175,7 +175,7 @@ internal static class ServerHost
                 quartz.AddTrigger(trigger => trigger.ForJob(CaptureRetentionJob.Key).StartNow()
                     .WithSimpleSchedule(schedule => schedule.WithInterval(retentionInterval).RepeatForever()));
             });
-            builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+            builder.Services.AddHostedService<JobScheduler>();
         }
 
         if (settings.Roles.HasFlag(ServerRole.Edge))
