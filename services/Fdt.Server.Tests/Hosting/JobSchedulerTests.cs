@@ -14,7 +14,9 @@ public sealed class JobSchedulerTests
     {
         // The order WebApplicationFactory and the program's own RunAsync can produce: the host is
         // disposed while a second stop is still to come.
-        var provider = Build(new BlockingJob.Gate(released: true));
+        var gate = new BlockingJob.Gate();
+        gate.Release.SetResult();
+        var provider = Build(gate);
         var service = provider.GetServices<IHostedService>().OfType<JobScheduler>().Single();
         await service.StartAsync(TestContext.Current.CancellationToken);
         var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
@@ -29,7 +31,7 @@ public sealed class JobSchedulerTests
     [Fact]
     public async Task StoppedTwiceAtOnce_BothWaitForTheRunningJobThenTheSchedulerIsShutDown()
     {
-        var gate = new BlockingJob.Gate(released: false);
+        var gate = new BlockingJob.Gate();
         await using var provider = Build(gate);
         var service = provider.GetServices<IHostedService>().OfType<JobScheduler>().Single();
         await service.StartAsync(TestContext.Current.CancellationToken);
@@ -73,24 +75,13 @@ public sealed class JobSchedulerTests
             Interlocked.Increment(ref gate.Completed);
         }
 
-        public sealed class Gate(bool released)
+        public sealed class Gate
         {
             public int Completed;
 
             public TaskCompletionSource Running { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-            public TaskCompletionSource Release { get; } = Released(released);
-
-            private static TaskCompletionSource Released(bool released)
-            {
-                var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (released)
-                {
-                    source.SetResult();
-                }
-
-                return source;
-            }
+            public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 }
