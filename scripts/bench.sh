@@ -2,15 +2,17 @@
 # Measures the HTTP tunnel against a direct connection in the same run:
 #   - small responses: wrk -t2 -c50 (requests/s, p50, p99) on a 2 KB file served by nginx
 #   - bulk: a 100 MiB download with curl (MB/s)
-# and prints the tunnel/direct ratios. Medians of RUNS runs (default 3).
+# and prints the tunnel/direct ratios: medians of RUNS wrk runs (default 3) and of DOWNLOADS
+# downloads each way (default 9: one lasts a tenth of a second, and single downloads vary by ±25%).
 # With --inspector it compares two tunnels of one server running all roles instead: one captured
 # by the team inspector (the default) and one with capture off (policy inspect: false).
-# Usage: scripts/bench.sh [--runs N] [--duration 10s] [--connections 50] [--inspector] [--agent-arg ARG]…
+# Usage: scripts/bench.sh [--runs N] [--downloads N] [--duration 10s] [--connections 50] [--inspector] [--agent-arg ARG]…
 # (--agent-arg passes an option to the tunnel's fdt http, e.g. --agent-arg --inspect=false)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=3
+downloads=9
 duration=10s
 connections=50
 inspector=false
@@ -20,6 +22,7 @@ while (($#)); do
     --agent-arg) agent_args+=("$2"); shift 2 ;;
     --inspector) inspector=true; shift ;;
     --runs) runs=$2; shift 2 ;;
+    --downloads) downloads=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -173,11 +176,17 @@ if [[ $inspector == true ]]; then
   direct_url=$tunnel_url; direct_host="plain.localhost:$server_port"; tunnel_host="inspected.localhost:$server_port"
   baseline_name="tunnel, capture off"; measured_name="tunnel, inspector capturing"
 fi
+# Warm-up: tiered JIT compiles a hot method again, optimised, only after it has run a while, and
+# the bulk path's methods run a few hundred times per download; with one download and one 10 s
+# load as warm-up, the first measured tunnel run of each kind cost 20-50% more CPU than the next
+# (bench-2026-12-0*.txt). Three downloads each way, then small requests last, as measured first.
 echo "== warm-up (lets tiered JIT settle)"
+for _ in 1 2 3; do
+  run_download "$direct_url/100mb.bin" "$direct_host" >/dev/null
+  run_download "$tunnel_url/100mb.bin" "$tunnel_host" >/dev/null
+done
 wrk -t2 -c"$connections" -d10s -H "Host: $direct_host" "$direct_url/2kb.bin" >/dev/null
-wrk -t2 -c"$connections" -d10s -H "Host: $tunnel_host" "$tunnel_url/2kb.bin" >/dev/null
-run_download "$direct_url/100mb.bin" "$direct_host" >/dev/null
-run_download "$tunnel_url/100mb.bin" "$tunnel_host" >/dev/null
+wrk -t2 -c"$connections" -d20s -H "Host: $tunnel_host" "$tunnel_url/2kb.bin" >/dev/null
 
 declare -A lists
 echo "== small responses ($runs x wrk -t2 -c$connections -d$duration, alternating)"
@@ -193,8 +202,8 @@ for _ in $(seq "$runs"); do
   lists[tunnel.rps]+="$rps "; lists[tunnel.p50]+="$p50 "; lists[tunnel.p99]+="$p99 "
 done
 
-echo "== 100 MiB download ($runs x curl, alternating)"
-for _ in $(seq "$runs"); do
+echo "== 100 MiB download ($downloads x curl, alternating)"
+for _ in $(seq "$downloads"); do
   mbs=$(run_download "$direct_url/100mb.bin" "$direct_host")
   echo "   direct  $mbs MB/s"
   lists[direct.mbs]+="$mbs "
