@@ -29,6 +29,10 @@ internal sealed class Browser : IAsyncDisposable
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium package (scripts/install-test-deps.sh does).");
         }
 
+        // Generous waits: CI hosts are two shared cores that also run the server under test, and
+        // a console page's first load there can take several seconds. A wait that runs out is
+        // still a failure; only a slow pass is no longer mistaken for one.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         try
         {
@@ -56,7 +60,7 @@ internal sealed class Browser : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = colorScheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         return page;
