@@ -3,7 +3,8 @@
 #   - small responses: wrk -t2 -c50 (requests/s, p50, p99) on a 2 KB file served by nginx
 #   - bulk: a 100 MiB download with curl (MB/s)
 # and prints the tunnel/direct ratios: medians of RUNS wrk runs (default 3) and of DOWNLOADS
-# downloads each way (default 9: one lasts a tenth of a second, and single downloads vary by ±25%).
+# downloads each way (default 9: one lasts a tenth of a second, and single downloads in one run
+# vary by a factor of two).
 # With --inspector it compares two tunnels of one server running all roles instead: one captured
 # by the team inspector (the default) and one with capture off (policy inspect: false).
 # Usage: scripts/bench.sh [--runs N] [--downloads N] [--duration 10s] [--connections 50] [--inspector] [--agent-arg ARG]…
@@ -178,8 +179,8 @@ if [[ $inspector == true ]]; then
 fi
 # Warm-up: tiered JIT compiles a hot method again, optimised, only after it has run a while, and
 # the bulk path's methods run a few hundred times per download; with one download and one 10 s
-# load as warm-up, the first measured tunnel run of each kind cost 20-50% more CPU than the next
-# (bench-2026-12-0*.txt). Three downloads each way, then small requests last, as measured first.
+# load as warm-up, the first measured tunnel run of each kind cost 20-75% more CPU than the next
+# (docs/perf/bench-2026-12-0*.txt). Three downloads each way, then small requests last, as measured first.
 echo "== warm-up (lets tiered JIT settle)"
 for _ in 1 2 3; do
   run_download "$direct_url/100mb.bin" "$direct_host" >/dev/null
